@@ -1,0 +1,88 @@
+"""Schemas of the plan workbook's sheets (see docs/plan-workbook.md).
+
+Frames reach these schemas with canonical header labels as columns, text
+normalised (NFC, trimmed; blank → missing) and numbers already parsed.
+Cross-sheet rules (a Tử số must name a data element...) are in
+:mod:`xlsync.core.plan_reader`, because they need more than one sheet.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from xlsync.core.numbers import Kind
+from xlsync.core.plan import Comparison, Method
+
+COMPARISONS = tuple(c.value for c in Comparison)
+METHODS = tuple(m.value for m in Method)
+KINDS = tuple(k.value for k in Kind)
+
+
+def _text(*, required: bool = True, unique: bool = False, checks: list | None = None) -> pa.Column:
+    # No dtype: pandas 3 infers "str" where older versions said "object"; the text is ours anyway.
+    return pa.Column(None, nullable=not required, unique=unique, checks=checks or [], required=False)
+
+
+def _number(*, required: bool = False) -> pa.Column:
+    return pa.Column(float, nullable=not required, required=False)
+
+
+INDICATORS = pa.DataFrameSchema(
+    {
+        "Mã": _text(unique=True),
+        "Nhóm": _text(),
+        "Chỉ tiêu": _text(),
+        "Đơn vị tính": _text(required=False),
+        "So sánh": _text(checks=[pa.Check.one_of(choices=COMPARISONS)]),
+        "Kế hoạch": _number(),
+        "Cách tính": _text(checks=[pa.Check.one_of(choices=METHODS)]),
+        "Tử số": _text(),
+        "Mẫu số": _text(required=False),
+        "Hệ số": _number(),
+        "Ghi chú": _text(required=False),
+    },
+    name="Chỉ tiêu",
+)
+
+ELEMENTS = pa.DataFrameSchema(
+    {
+        "Mã": _text(unique=True),
+        "Tên": _text(),
+        "Đơn vị tính": _text(required=False),
+        "Kiểu": _text(checks=[pa.Check.one_of(choices=KINDS)]),
+        "Cấp báo cáo": _text(),
+        "Ghi chú": _text(required=False),
+    },
+    name="Số liệu",
+)
+
+UNITS = pa.DataFrameSchema(
+    {
+        "Mã": _text(unique=True),
+        "Tên": _text(),
+        "Loại": _text(),
+        "Khối thi đua": _text(required=False),
+        "Email": _text(required=False, checks=[pa.Check.email_address()]),
+        "Ghi chú": _text(required=False),
+    },
+    name="Đơn vị",
+)
+
+RECIPIENTS = pa.DataFrameSchema(
+    {
+        "Tên": _text(),
+        "Email": _text(required=False, checks=[pa.Check.email_address()]),
+        "Ghi chú": _text(required=False),
+    },
+    name="Nơi nhận",
+)
+
+UNIT_TARGETS = pa.DataFrameSchema(
+    {
+        "Mã đơn vị": _text(),
+        "Mã chỉ tiêu": _text(),
+        "Kế hoạch": _number(required=True),
+        "Ghi chú": _text(required=False),
+    },
+    name="Giao chỉ tiêu",
+)

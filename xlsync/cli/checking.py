@@ -1,0 +1,53 @@
+"""`xlsync validate`."""
+
+from __future__ import annotations
+
+import click
+
+from xlsync.cli.options import edge, json_option, lang_option, plan_option, print_json, say
+from xlsync.core.messages import current_lang, text
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@plan_option
+@json_option
+@lang_option
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
+              help="Ghi bản sao có đánh dấu ô lỗi vào thư mục này (tệp gốc không bị sửa). "
+              "/ Write annotated copies of files with problems here; sources are never modified.")
+@edge
+def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang: str | None,
+             feedback_dir: str | None) -> int:
+    """Kiểm tra sổ kế hoạch và báo cáo của đơn vị; chỉ ra từng ô sai.
+
+    Check plan workbooks and unit reports (files or folders). Every problem
+    is a record with a code, the file, sheet and cell, and a message.
+    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.
+    """
+    from xlsync.cli.render import plan_line, print_records, progress
+    from xlsync.io.feedback import write_feedback_copy
+    from xlsync.io.plan_source import resolve_plan
+    from xlsync.io.xlsx_read import iter_workbook_paths
+    from xlsync.jobs.validate import validate_paths
+
+    lang = current_lang(lang)
+    loaded = resolve_plan(plan_path)
+    say(plan_line(loaded, lang))
+    files = iter_workbook_paths(paths)
+    with progress(len(files), text("checking", lang)) as advance:
+        run = validate_paths(files, loaded, progress=advance)
+    if any(f.kind == "report" for f in run.files):
+        loaded.require_usable()
+    report = run.report
+
+    if feedback_dir:
+        for checked in run.files:
+            if checked.issues and checked.workbook is not None:
+                written = write_feedback_copy(checked.path, checked.issues, feedback_dir)
+                say(text("feedback-written", lang, path=written))
+    if as_json:
+        print_json(report.to_dicts())
+    else:
+        print_records(report.issues, len(run.files), lang)
+    return report.exit_code

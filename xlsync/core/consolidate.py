@@ -1,0 +1,181 @@
+"""Merging unit reports into the commune's figures.
+
+A report enters the totals only when it is clean: no error of its own, the
+right period, and the only report of its unit.  Two reports for one unit are
+never added twice: neither is counted until the office keeps one.  Every
+unit of the plan is accounted for: included, left out (and why), or not
+submitted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+from xlsync.core.attainment import IndicatorResult, UnitResult, evaluate_plan, evaluate_units
+from xlsync.core.issues import Issue, Report, make_issue
+from xlsync.core.plan import Method, Plan, Unit
+from xlsync.core.report import UnitReport
+from xlsync.core.text import label_key
+
+
+class Status(StrEnum):
+    INCLUDED = "Đã nộp"
+    HAS_ERRORS = "Có lỗi"
+    DUPLICATE = "Trùng báo cáo"
+    NOT_SUBMITTED = "Chưa nộp"
+
+
+@dataclass(slots=True)
+class Source:
+    """One file or sheet handed to the consolidation, as checked."""
+
+    path: str
+    report: UnitReport | None
+    issues: list[Issue]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.is_error for i in self.issues)
+
+
+@dataclass(slots=True)
+class UnitStatus:
+    unit: Unit
+    status: Status
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def included(self) -> bool:
+        return self.status is Status.INCLUDED
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for s in self.sources for i in s.issues if i.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for s in self.sources for i in s.issues if not i.is_error)
+
+
+@dataclass(slots=True)
+class Consolidation:
+    plan: Plan
+    period: str
+    sources: list[Source]
+    statuses: list[UnitStatus]
+    values: pd.DataFrame  # included units × data elements
+    results: list[IndicatorResult]
+    unit_results: list[UnitResult]
+    issues: list[Issue]  # every record: the sources' and the consolidation's own
+
+    @property
+    def report(self) -> Report:
+        return Report(list(self.issues))
+
+    @property
+    def expected(self) -> int:
+        return len(self.statuses)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for s in self.statuses if s.status is not Status.NOT_SUBMITTED)
+
+    @property
+    def included_count(self) -> int:
+        return sum(1 for s in self.statuses if s.included)
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return None if not self.expected else 100.0 * self.submitted / self.expected
+
+
+def expected_units(plan: Plan) -> list[Unit]:
+    """Units that have something to report under this plan."""
+    return [u for u in plan.units.values() if plan.elements_for(u)]
+
+
+def consolidate(plan: Plan, sources: list[Source], period: str | None = None) -> Consolidation:
+    period = period or plan.info.period
+    extra: list[Issue] = []
+    for source in sources:
+        # A report of another period is the source's own error: it keeps the unit out.
+        source.issues += _period_issues(source, period)
+
+    by_unit: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.report is not None and source.report.unit is not None:
+            by_unit.setdefault(source.report.unit.code, []).append(source)
+
+    statuses: list[UnitStatus] = []
+    included: list[UnitReport] = []
+    for unit in expected_units(plan):
+        found = by_unit.get(unit.code, [])
+        status = _status(unit, found, extra)
+        statuses.append(status)
+        if status.included:
+            included.append(found[0].report)
+
+    values = _values(plan, included)
+    results = evaluate_plan(plan, values)
+    extra += _multiple_value_issues(results, values)
+    issues = [i for s in sources for i in s.issues] + extra
+    return Consolidation(plan, period, sources, statuses, values, results, evaluate_units(plan, values), issues)
+
+
+def _period_issues(source: Source, period: str) -> list[Issue]:
+    report = source.report
+    if report is None or not report.period or not period or label_key(report.period) == label_key(period):
+        return []
+    return [make_issue("other-period", file=source.path, sheet=report.sheet, cell=report.period_cell,
+                       value=report.period, expected=period)]
+
+
+def _status(unit: Unit, found: list[Source], extra: list[Issue]) -> UnitStatus:
+    if not found:
+        extra.append(make_issue("not-submitted", unit=unit.code, name=unit.name))
+        return UnitStatus(unit, Status.NOT_SUBMITTED)
+    if len(found) > 1:
+        first = found[0]
+        for other in found[1:]:
+            extra.append(make_issue("duplicate-unit", file=other.path, unit=unit.code, other_file=first.path))
+        return UnitStatus(unit, Status.DUPLICATE, found)
+    source = found[0]
+    if source.has_errors:
+        errors = sum(1 for i in source.issues if i.is_error)
+        extra.append(make_issue("unit-excluded", file=source.path, unit=unit.code, name=unit.name, count=errors))
+        return UnitStatus(unit, Status.HAS_ERRORS, found)
+    return UnitStatus(unit, Status.INCLUDED, found)
+
+
+def _values(plan: Plan, reports: list[UnitReport]) -> pd.DataFrame:
+    columns = list(plan.elements)
+    rows = [[r.number(code) for code in columns] for r in reports]
+    index = pd.Index([r.unit.code for r in reports], name="unit")
+    return pd.DataFrame(rows, columns=columns, index=index, dtype=float)
+
+
+def _multiple_value_issues(results: list[IndicatorResult], values: pd.DataFrame) -> list[Issue]:
+    """Định tính / Giá trị take one unit's figure: several reporting units is a plan mistake."""
+    issues = []
+    for result in results:
+        indicator = result.indicator
+        if indicator.method in (Method.QUALITATIVE, Method.VALUE) and result.units_reporting > 1:
+            units = values.index[values[indicator.numerator].notna()]
+            issues.append(make_issue("multiple-values", code=indicator.code, count=result.units_reporting,
+                                     units=", ".join(units)))
+    return issues
+
+
+def element_totals(consolidation: Consolidation) -> dict[str, float | None]:
+    """Commune totals of every data element (Đạt counted as 1) over included units."""
+    totals: dict[str, float | None] = {}
+    for code in consolidation.plan.elements:
+        column = consolidation.values[code] if code in consolidation.values else pd.Series(dtype=float)
+        total = column.sum(min_count=1)
+        totals[code] = None if total is None or math.isnan(total) else float(total)
+    return totals

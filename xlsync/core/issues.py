@@ -1,0 +1,130 @@
+"""Problems found in the data are records in a report; exceptions mean "cannot run".
+
+Modelled on frictionless: every record has a stable ``code``, a position
+(file, sheet, cell) and a message.  The messages themselves come from
+:mod:`xlsync.core.messages`, so Vietnamese and English never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Iterator, Literal
+
+from xlsync.core.messages import RECORDS, render
+
+Severity = Literal["error", "warning"]
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    code: str
+    severity: Severity
+    message_vi: str
+    message_en: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    value: str = ""
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def make_issue(
+    code: str,
+    /,
+    *,
+    file: str = "",
+    sheet: str = "",
+    cell: str = "",
+    value: object = "",
+    severity: Severity | None = None,
+    **params: object,
+) -> Issue:
+    """Build a record from the catalogue entry ``code``.
+
+    ``params`` fill the message templates; ``value`` (the raw cell text) and
+    the position are available to the templates too.
+    """
+    entry = RECORDS[code]
+    text = "" if value is None else str(value)
+    fields = {"file": file, "sheet": sheet, "cell": cell, "value": text, **params}
+    return Issue(
+        code=code,
+        severity=severity or entry.severity,
+        message_vi=render(entry.vi, fields),
+        message_en=render(entry.en, fields),
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        value=text,
+    )
+
+
+@dataclass(slots=True)
+class Report:
+    """An ordered collection of records; its exit code follows its content."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    def __iter__(self) -> Iterator[Issue]:
+        return iter(self.issues)
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when there is no error (warnings allowed), 1 otherwise."""
+        return 1 if self.errors else 0
+
+    def for_file(self, file: str) -> list[Issue]:
+        return [i for i in self.issues if i.file == file]
+
+    def to_dicts(self) -> list[dict[str, str]]:
+        return [i.to_dict() for i in self.issues]
+
+
+class CannotRun(Exception):
+    """xlsync cannot do what was asked (missing file, bad option, locked output...).
+
+    Carries a catalogue code so the edge (CLI, Excel button) can show a
+    one-line message in the user's language instead of a traceback.
+    """
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        self.code = code
+        self.params = params
+        entry = RECORDS[code]
+        self.message_vi = render(entry.vi, params)
+        self.message_en = render(entry.en, params)
+        super().__init__(self.message_en)
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+    def as_issue(self, file: str = "") -> Issue:
+        """The same problem as an error record for one file of a batch."""
+        return make_issue(self.code, file=file, **self.params)

@@ -1,0 +1,837 @@
+"""The message catalogue: every sentence a user reads, in Vietnamese and English.
+
+``RECORDS`` holds the templates of report records and of "cannot run"
+errors, keyed by a stable code.  ``TEXT`` holds the other words the user
+sees (table headers, summaries).  Templates use ``str.format`` fields;
+a missing field renders as an empty string rather than failing, because a
+message must never be the thing that crashes.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass
+from typing import Literal, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    severity: Literal["error", "warning"]
+    vi: str
+    en: str
+
+
+E, W = "error", "warning"
+
+RECORDS: dict[str, Entry] = {
+    # --- cell values -------------------------------------------------------
+    "type-error": Entry(
+        E,
+        "Ô {cell}: «{value}» không phải là số. Chỉ nhập con số, ví dụ 1.234 hoặc 96,5.",
+        "Cell {cell}: '{value}' is not a number. Enter digits only, e.g. 1.234 or 96,5.",
+    ),
+    "invalid-pass-fail": Entry(
+        E,
+        "Ô {cell}: «{value}» không hợp lệ. Chọn «Đạt» hoặc «Chưa đạt».",
+        "Cell {cell}: '{value}' is not valid. Choose 'Đạt' (achieved) or 'Chưa đạt' (not achieved).",
+    ),
+    "ambiguous-number": Entry(
+        W,
+        "Ô {cell}: «{value}» có thể hiểu hai cách; đã đọc là {reading} theo cách viết Việt Nam "
+        "(dấu chấm phân cách hàng nghìn, dấu phẩy là thập phân). Nếu ý bạn là {other}, hãy sửa lại.",
+        "Cell {cell}: '{value}' can be read two ways; read as {reading} by the Vietnamese convention "
+        "(dot for thousands, comma for decimals). If you meant {other}, please correct it.",
+    ),
+    "foreign-number-format": Entry(
+        W,
+        "Ô {cell}: «{value}» viết theo kiểu nước ngoài; đã đọc là {reading}. "
+        "Cách viết Việt Nam: dấu chấm phân cách hàng nghìn, dấu phẩy là thập phân.",
+        "Cell {cell}: '{value}' uses a foreign number format; read as {reading}. "
+        "Vietnamese style: dot for thousands, comma for decimals.",
+    ),
+    "percent-as-fraction": Entry(
+        W,
+        "Ô {cell}: tỷ lệ {value} rất nhỏ; có thể Excel đã lưu «{percent}%» thành {value}. "
+        "Hãy nhập tỷ lệ dạng 0–100, ví dụ 96,5.",
+        "Cell {cell}: the rate {value} is very small; Excel may have stored '{percent}%' as {value}. "
+        "Enter rates as 0–100, e.g. 96,5.",
+    ),
+    "negative-value": Entry(
+        E,
+        "Ô {cell}: «{value}» là số âm; {name} không thể âm.",
+        "Cell {cell}: '{value}' is negative; {name} cannot be negative.",
+    ),
+    "not-whole-number": Entry(
+        E,
+        "Ô {cell}: «{value}» không phải số nguyên; {name} phải là số đếm (ví dụ 1.250).",
+        "Cell {cell}: '{value}' is not a whole number; {name} is a count (e.g. 1.250).",
+    ),
+    "percent-out-of-range": Entry(
+        E,
+        "Ô {cell}: tỷ lệ «{value}» phải nằm trong khoảng 0 đến 100.",
+        "Cell {cell}: the rate '{value}' must be between 0 and 100.",
+    ),
+    "numerator-exceeds-denominator": Entry(
+        E,
+        "Ô {cell}: {numerator_name} ({numerator_value}, ô {numerator_cell}) lớn hơn "
+        "{denominator_name} ({denominator_value}, ô {denominator_cell}).",
+        "Cell {cell}: {numerator_name} ({numerator_value}, cell {numerator_cell}) exceeds "
+        "{denominator_name} ({denominator_value}, cell {denominator_cell}).",
+    ),
+    "missing-cell": Entry(
+        E,
+        "Ô {cell}: chưa nhập {name}.",
+        "Cell {cell}: {name} is empty.",
+    ),
+    "unexpected-value": Entry(
+        W,
+        "Ô {cell}: có số liệu «{value}» ở dòng không có mã; số liệu này không được tính.",
+        "Cell {cell}: value '{value}' on a row without a code is not counted.",
+    ),
+    # --- sheet structure ---------------------------------------------------
+    "missing-sheet": Entry(
+        E,
+        "Không tìm thấy trang «{sheet}» trong tệp. Các trang có: {available}.",
+        "Sheet '{sheet}' not found. The workbook has: {available}.",
+    ),
+    "missing-label": Entry(
+        E,
+        "Trang «{sheet}»: không tìm thấy cột «{label}» ở dòng tiêu đề. Đừng đổi tên hay xóa cột của mẫu.",
+        "Sheet '{sheet}': header label '{label}' not found. Do not rename or delete template columns.",
+    ),
+    "missing-unit-code": Entry(
+        E,
+        "Không tìm thấy «Mã đơn vị» trong trang «{sheet}»; không biết báo cáo này của đơn vị nào.",
+        "No 'Mã đơn vị' (unit code) found on sheet '{sheet}'; cannot tell which unit this report is for.",
+    ),
+    "unknown-unit": Entry(
+        E,
+        "Ô {cell}: đơn vị «{value}» không có trong kế hoạch.",
+        "Cell {cell}: unit '{value}' is not in the plan.",
+    ),
+    "blank-row": Entry(
+        W,
+        "Dòng {row} trống giữa bảng số liệu.",
+        "Row {row} is blank inside the data table.",
+    ),
+    "duplicate-row": Entry(
+        E,
+        "Ô {cell}: mã «{value}» lặp lại (đã có ở ô {first_cell}).",
+        "Cell {cell}: code '{value}' appears again (first at {first_cell}).",
+    ),
+    "unknown-code": Entry(
+        E,
+        "Ô {cell}: mã «{value}» không có trong kế hoạch.",
+        "Cell {cell}: code '{value}' is not in the plan.",
+    ),
+    "not-reported-by-unit": Entry(
+        E,
+        "Ô {cell}: mã «{value}» không thuộc nội dung báo cáo của loại đơn vị «{unit_type}».",
+        "Cell {cell}: code '{value}' is not reported by units of type '{unit_type}'.",
+    ),
+    "missing-row": Entry(
+        E,
+        "Thiếu dòng «{name}» (mã {code}) trong bảng số liệu.",
+        "The row '{name}' (code {code}) is missing from the data table.",
+    ),
+    "other-plan": Entry(
+        E,
+        "Báo cáo lập theo kế hoạch «{found}», không phải kế hoạch đang dùng «{expected}».",
+        "The report was made for plan '{found}', not the plan in use '{expected}'.",
+    ),
+    "plan-version-changed": Entry(
+        W,
+        "Báo cáo lập từ phiên bản kế hoạch {found}; kế hoạch hiện là phiên bản {expected}.",
+        "The report was made from plan version {found}; the plan is now version {expected}.",
+    ),
+    "other-period": Entry(
+        E,
+        "Ô {cell}: kỳ báo cáo «{value}» khác kỳ đang tổng hợp «{expected}».",
+        "Cell {cell}: reporting period '{value}' differs from the period being consolidated '{expected}'.",
+    ),
+    # --- plan workbook -----------------------------------------------------
+    "duplicate-code": Entry(
+        E,
+        "Ô {cell}: mã «{value}» lặp lại (đã có ở ô {first_cell}).",
+        "Cell {cell}: code '{value}' is used twice (first at {first_cell}).",
+    ),
+    "invalid-choice": Entry(
+        E,
+        "Ô {cell}: «{value}» không hợp lệ cho cột «{label}». Chọn một trong: {choices}.",
+        "Cell {cell}: '{value}' is not valid for column '{label}'. Choose one of: {choices}.",
+    ),
+    "unknown-element": Entry(
+        E,
+        "Ô {cell}: mã số liệu «{value}» không có trong trang «Số liệu».",
+        "Cell {cell}: data element '{value}' is not on the 'Số liệu' sheet.",
+    ),
+    "unknown-unit-type": Entry(
+        W,
+        "Ô {cell}: không có đơn vị nào thuộc loại «{value}» trong trang «Đơn vị».",
+        "Cell {cell}: no unit of type '{value}' on the 'Đơn vị' sheet.",
+    ),
+    "element-kind-mismatch": Entry(
+        E,
+        "Ô {cell}: cách tính «{method}» cần số liệu kiểu «{expected}», nhưng «{value}» có kiểu «{kind}».",
+        "Cell {cell}: method '{method}' needs a data element of kind '{expected}', but '{value}' is '{kind}'.",
+    ),
+    "conflicting-targets": Entry(
+        W,
+        "Chỉ tiêu {code} (dòng {row}) và {other_code} (dòng {other_row}) cùng đo «{name}» nhưng "
+        "kế hoạch khác nhau: {target} và {other_target}. Hãy thống nhất một chỉ tiêu.",
+        "Indicators {code} (row {row}) and {other_code} (row {other_row}) measure the same '{name}' "
+        "with different targets: {target} and {other_target}. Keep one of them.",
+    ),
+    "invalid-email": Entry(
+        E,
+        "Ô {cell}: «{value}» không phải địa chỉ email hợp lệ.",
+        "Cell {cell}: '{value}' is not a valid email address.",
+    ),
+    # --- files -------------------------------------------------------------
+    "file-not-found": Entry(E, "Không tìm thấy tệp «{file}».", "File '{file}' not found."),
+    "empty-file": Entry(E, "Tệp «{file}» trống (0 byte).", "File '{file}' is empty (0 bytes)."),
+    "not-a-workbook": Entry(
+        E,
+        "Tệp «{file}» không phải là bảng tính Excel (.xlsx){detail}{detail_vi}.",
+        "File '{file}' is not an Excel workbook (.xlsx){detail}{detail_en}.",
+    ),
+    "encrypted-workbook": Entry(
+        E,
+        "Tệp «{file}» có mật khẩu hoặc là định dạng Excel cũ (.xls). Hãy mở bằng Excel, bỏ mật khẩu và lưu lại dạng .xlsx.",
+        "File '{file}' is password-protected or an old Excel (.xls) file. Open it in Excel, remove the password and save as .xlsx.",
+    ),
+    "workbook-too-large": Entry(
+        E,
+        "Tệp «{file}» quá lớn khi giải nén ({size}); có thể là tệp hỏng hoặc độc hại, không đọc.",
+        "File '{file}' is too large once unpacked ({size}); it may be corrupt or malicious and was not read.",
+    ),
+    "unsafe-xml": Entry(
+        E,
+        "Tệp «{file}» chứa cấu trúc XML không an toàn (khai báo thực thể); không đọc.",
+        "File '{file}' contains unsafe XML (entity declarations) and was not read.",
+    ),
+    "corrupt-workbook": Entry(
+        E,
+        "Không đọc được tệp «{file}»: tệp bị hỏng ({detail}{detail_vi}).",
+        "Cannot read '{file}': the file is damaged ({detail}{detail_en}).",
+    ),
+    "password-protected-workbook": Entry(
+        E,
+        "Tệp «{file}» được đặt mật khẩu nên không đọc được. Hãy mở bằng Excel, bỏ mật khẩu "
+        "(Tệp > Thông tin > Bảo vệ Sổ làm việc > Mã hóa bằng Mật khẩu, xóa trống) rồi lưu lại.",
+        "File '{file}' is password-protected and cannot be read. Open it in Excel, remove the password "
+        "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save.",
+    ),
+    "legacy-xls-workbook": Entry(
+        E,
+        "Tệp «{file}» là định dạng Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dạng «Sổ làm việc Excel (*.xlsx)».",
+        "File '{file}' is in the old Excel format (.xls). Open it in Excel and save it as 'Excel Workbook (*.xlsx)'.",
+    ),
+    "sheet-too-large": Entry(
+        E,
+        "Tệp «{file}» có trang tính với vùng dữ liệu kéo dài tới ô {cell}, quá rộng để đọc an toàn. "
+        "Có thể có ô bị nhập nhầm ở rất xa bảng: nhấn Ctrl+End trên từng trang để tìm, "
+        "xóa các hàng và cột thừa rồi lưu lại.",
+        "File '{file}' has a sheet whose data reaches cell {cell}, too large to read safely. "
+        "A stray entry far from the table is likely: press Ctrl+End on each sheet to find it, "
+        "delete the extra rows and columns and save.",
+    ),
+    "file-unreadable": Entry(
+        E,
+        "Không mở được tệp «{file}» ({detail}).",
+        "Cannot open '{file}' ({detail}).",
+    ),
+    "output-locked": Entry(
+        E,
+        "Không ghi được «{file}»: tệp đang mở trong Excel hoặc bị khóa. Hãy đóng tệp rồi chạy lại.",
+        "Cannot write '{file}': it is open in Excel or locked. Close it and run again.",
+    ),
+    "output-failed": Entry(
+        E,
+        "Không ghi được «{file}»: {detail}. Tệp cũ (nếu có) vẫn giữ nguyên.",
+        "Cannot write '{file}': {detail}. Any previous file is left unchanged.",
+    ),
+    "no-sources": Entry(
+        E,
+        "Không tìm thấy báo cáo nào (.xlsx) trong: {paths}.",
+        "No report workbooks (.xlsx) found in: {paths}.",
+    ),
+    "plan-has-errors": Entry(
+        E,
+        "Kế hoạch «{file}» có {count} lỗi; hãy chạy «xlsync validate {file}» và sửa trước.",
+        "The plan '{file}' has {count} errors; run 'xlsync validate {file}' and fix them first.",
+    ),
+    "unknown-unit-option": Entry(
+        E,
+        "Không có đơn vị mã «{value}» trong kế hoạch.",
+        "There is no unit with code '{value}' in the plan.",
+    ),
+    "folder-not-empty": Entry(
+        E,
+        "Thư mục «{file}» đã có kế hoạch; không ghi đè.",
+        "Folder '{file}' already has a plan; not overwriting it.",
+    ),
+    # --- consolidation -----------------------------------------------------
+    "duplicate-unit": Entry(
+        E,
+        "Đơn vị {unit} có hai báo cáo: «{file}» và «{other_file}». Chưa tính báo cáo nào; hãy giữ lại một.",
+        "Unit {unit} has two reports: '{file}' and '{other_file}'. Neither is counted; keep only one.",
+    ),
+    "not-submitted": Entry(
+        W,
+        "Đơn vị {unit} ({name}) chưa nộp báo cáo.",
+        "Unit {unit} ({name}) has not submitted a report.",
+    ),
+    "unit-excluded": Entry(
+        E,
+        "Báo cáo của {unit} ({name}) có {count} lỗi nên chưa được cộng vào tổng hợp.",
+        "The report of {unit} ({name}) has {count} errors and is left out of the totals.",
+    ),
+    "multiple-values": Entry(
+        E,
+        "Chỉ tiêu {code} lấy giá trị của một đơn vị, nhưng có {count} đơn vị báo cáo: {units}.",
+        "Indicator {code} takes one unit's value, but {count} units reported it: {units}.",
+    ),
+    # --- sending the master by email -----------------------------------------
+    "smtp-setting-missing": Entry(
+        E,
+        "Chưa đặt biến môi trường {variable} (cần để gửi thư). Chưa gửi thư nào.",
+        "The environment variable {variable} is not set (it is needed to send mail). No message was sent.",
+    ),
+    "smtp-port-invalid": Entry(
+        E,
+        "Cổng máy chủ thư «{value}» không hợp lệ ({variable}): cần một số từ 1 đến 65535. Chưa gửi thư nào.",
+        "The mail server port '{value}' is not valid ({variable}): use a number from 1 to 65535. No message was sent.",
+    ),
+    "smtp-security-invalid": Entry(
+        E,
+        "Kiểu bảo mật «{value}» không hợp lệ ({variable}): chọn starttls, ssl hoặc none. Chưa gửi thư nào.",
+        "The security mode '{value}' is not valid ({variable}): choose starttls, ssl or none. No message was sent.",
+    ),
+    "smtp-password-missing": Entry(
+        E,
+        "Chưa có mật khẩu thư cho tài khoản «{user}»: đặt biến môi trường XLSYNC_SMTP_PASSWORD hoặc lưu mật khẩu "
+        "vào kho mật khẩu của hệ thống (dịch vụ «{service}», tài khoản «{user}»). Chưa gửi thư nào.",
+        "No mail password for the account '{user}': set the environment variable XLSYNC_SMTP_PASSWORD or store "
+        "the password in the system keyring (service '{service}', account '{user}'). No message was sent.",
+    ),
+    "smtp-connect-failed": Entry(
+        E,
+        "Không kết nối được máy chủ thư {host}:{port} ({detail}). Chưa gửi thư nào. "
+        "Hãy kiểm tra XLSYNC_SMTP_HOST, XLSYNC_SMTP_PORT và mạng.",
+        "Cannot connect to the mail server {host}:{port} ({detail}). No message was sent. "
+        "Check XLSYNC_SMTP_HOST, XLSYNC_SMTP_PORT and the network.",
+    ),
+    "smtp-timeout": Entry(
+        E,
+        "Máy chủ thư {host}:{port} không trả lời sau {seconds} giây. Chưa gửi thư nào.",
+        "The mail server {host}:{port} did not answer within {seconds} seconds. No message was sent.",
+    ),
+    "smtp-tls-failed": Entry(
+        E,
+        "Không lập được kết nối mã hóa với máy chủ thư {host}:{port} ({detail}). Chưa gửi thư nào.",
+        "Cannot set up an encrypted connection with the mail server {host}:{port} ({detail}). No message was sent.",
+    ),
+    "smtp-starttls-unsupported": Entry(
+        E,
+        "Máy chủ thư {host}:{port} không hỗ trợ STARTTLS nên xlsync không gửi mật khẩu và thư qua kết nối "
+        "không mã hóa. Chưa gửi thư nào. Hãy thử XLSYNC_SMTP_SECURITY=ssl hoặc hỏi người quản trị thư.",
+        "The mail server {host}:{port} does not offer STARTTLS, so xlsync does not send the password and the "
+        "message unencrypted. No message was sent. Try XLSYNC_SMTP_SECURITY=ssl or ask the mail administrator.",
+    ),
+    "smtp-auth-failed": Entry(
+        E,
+        "Máy chủ thư {host} từ chối đăng nhập tài khoản «{user}» ({detail}). Hãy kiểm tra tên đăng nhập và "
+        "mật khẩu. Chưa gửi thư nào.",
+        "The mail server {host} refused the login of account '{user}' ({detail}). Check the user name and "
+        "password. No message was sent.",
+    ),
+    "smtp-credentials-not-ascii": Entry(
+        E,
+        "Tên đăng nhập hoặc mật khẩu thư của tài khoản «{user}» có chữ có dấu hoặc ký tự ngoài bảng ASCII; "
+        "cách đăng nhập thư thông thường không gửi được các ký tự này. Hãy đổi mật khẩu chỉ gồm chữ không dấu, "
+        "số và ký hiệu. Chưa gửi thư nào.",
+        "The mail user name or password of account '{user}' contains accented or other non-ASCII characters, "
+        "which the usual mail login cannot carry. Use a password of unaccented letters, digits and symbols. "
+        "No message was sent.",
+    ),
+    "smtp-auth-unsupported": Entry(
+        E,
+        "Máy chủ thư {host}:{port} không cho đăng nhập (không có AUTH) trên kết nối này. Chưa gửi thư nào. "
+        "Hãy kiểm tra XLSYNC_SMTP_SECURITY, hoặc bỏ XLSYNC_SMTP_USER nếu máy chủ không cần đăng nhập.",
+        "The mail server {host}:{port} offers no login (no AUTH) on this connection. No message was sent. "
+        "Check XLSYNC_SMTP_SECURITY, or unset XLSYNC_SMTP_USER if the server needs no login.",
+    ),
+    "smtp-sender-refused": Entry(
+        E,
+        "Máy chủ thư từ chối địa chỉ gửi «{sender}» ({detail}). Chưa gửi thư nào. Hãy kiểm tra XLSYNC_MAIL_FROM.",
+        "The mail server refused the sender address '{sender}' ({detail}). No message was sent. "
+        "Check XLSYNC_MAIL_FROM.",
+    ),
+    "smtp-message-refused": Entry(
+        E,
+        "Máy chủ thư từ chối nhận thư ({detail}). Chưa gửi thư nào tới {recipients}.",
+        "The mail server refused the message ({detail}). Nothing was sent to {recipients}.",
+    ),
+    "smtp-disconnected": Entry(
+        E,
+        "Máy chủ thư {host}:{port} ngắt kết nối trước khi nhận thư ({detail}). Chưa gửi thư nào.",
+        "The mail server {host}:{port} closed the connection before taking the message ({detail}). "
+        "No message was sent.",
+    ),
+    "smtp-unconfirmed": Entry(
+        E,
+        "Mất liên lạc với máy chủ thư {host}:{port} ngay khi đang gửi thư tới {recipients}; máy chủ chưa xác nhận "
+        "đã nhận. Thư có thể đã đến hoặc chưa: hãy hỏi người nhận trước khi gửi lại để không gửi hai lần.",
+        "Lost contact with the mail server {host}:{port} while sending to {recipients}; the server did not "
+        "confirm receipt. The message may or may not have arrived: ask the recipients before sending again, "
+        "so that it is not sent twice.",
+    ),
+    "mail-no-recipients": Entry(
+        E,
+        "Chưa có người nhận: thêm địa chỉ vào trang «Nơi nhận» của kế hoạch hoặc chỉ định người nhận. "
+        "Chưa gửi thư nào.",
+        "No recipients: add addresses to the plan's 'Nơi nhận' sheet or name the recipients. No message was sent.",
+    ),
+    "invalid-recipient": Entry(
+        E,
+        "«{value}» không phải địa chỉ email hợp lệ. Chưa gửi thư nào.",
+        "'{value}' is not a valid email address. No message was sent.",
+    ),
+    "send-log-failed": Entry(
+        E,
+        "Thư đã được máy chủ nhận cho {recipients}, nhưng không ghi được nhật ký gửi «{file}» ({detail}). "
+        "Đừng gửi lại; hãy ghi lại lần gửi này bằng tay.",
+        "The server accepted the message for {recipients}, but the send log '{file}' could not be written "
+        "({detail}). Do not send again; note this sending by hand.",
+    ),
+    # --- scoring -----------------------------------------------------------
+    "score-above-max": Entry(
+        E,
+        "Ô {cell}: điểm «{value}» của {unit} ở tiêu chí {criterion} vượt mức tối đa {max}.",
+        "Cell {cell}: the score '{value}' of {unit} for criterion {criterion} exceeds the maximum {max}.",
+    ),
+    "score-below-min": Entry(
+        E,
+        "Ô {cell}: điểm «{value}» của {unit} ở tiêu chí {criterion} thấp hơn mức tối thiểu {min}.",
+        "Cell {cell}: the score '{value}' of {unit} for criterion {criterion} is below the minimum {min}.",
+    ),
+    "score-negative": Entry(
+        E,
+        "Ô {cell}: «{value}» của {unit} ở tiêu chí {criterion} là số âm; chỉ tiêu chí «Điểm trừ» mới được âm.",
+        "Cell {cell}: '{value}' of {unit} for criterion {criterion} is negative; only 'Điểm trừ' (penalty) criteria may be.",
+    ),
+    "score-not-pass-fail": Entry(
+        E,
+        "Ô {cell}: tiêu chí {criterion} (Đạt/Không đạt) chỉ chấm {max} hoặc 0, không chấm «{value}».",
+        "Cell {cell}: criterion {criterion} (pass/fail) is scored {max} or 0, not '{value}'.",
+    ),
+    "bonus-without-evidence": Entry(
+        E,
+        "Ô {cell}: {unit} được {points} điểm thưởng ở tiêu chí {criterion} nhưng chưa ghi minh chứng; chưa cộng điểm này.",
+        "Cell {cell}: {unit} has {points} bonus points for criterion {criterion} but no evidence; the bonus is not counted.",
+    ),
+    "missing-score": Entry(
+        E,
+        "Ô {cell}: chưa chấm tiêu chí {criterion} cho {unit}; tạm tính 0 điểm.",
+        "Cell {cell}: criterion {criterion} is not scored for {unit}; counted as 0 for now.",
+    ),
+    "unit-not-scored": Entry(
+        E,
+        "Chưa có phiếu chấm điểm của {unit}; các tiêu chí phải chấm tạm tính 0 điểm.",
+        "There is no score sheet for {unit}; criteria that must be scored count 0 for now.",
+    ),
+    "unknown-criterion": Entry(
+        E,
+        "Ô {cell}: mã tiêu chí «{value}» không có trong trang «Tiêu chí chấm điểm».",
+        "Cell {cell}: criterion code '{value}' is not on the 'Tiêu chí chấm điểm' sheet.",
+    ),
+    "criterion-not-for-block": Entry(
+        W,
+        "Ô {cell}: tiêu chí {criterion} dành cho khối «{criterion_block}», không áp dụng cho {unit} "
+        "(khối «{block}»); điểm này không được tính.",
+        "Cell {cell}: criterion {criterion} belongs to block '{criterion_block}', not to {unit} "
+        "(block '{block}'); this score is not counted.",
+    ),
+    "unit-without-block": Entry(
+        W,
+        "Ô {cell}: đơn vị {unit} không thuộc khối thi đua nào; điểm này không được tính.",
+        "Cell {cell}: unit {unit} belongs to no emulation block; this score is not counted.",
+    ),
+    "duplicate-score": Entry(
+        E,
+        "Ô {cell}: {unit} đã được chấm tiêu chí {criterion} ở ô {first_cell} ({first_file}); chỉ tính lần chấm đầu.",
+        "Cell {cell}: {unit} was already scored for criterion {criterion} at {first_cell} ({first_file}); "
+        "only the first is counted.",
+    ),
+    "score-no-data": Entry(
+        W,
+        "Chưa có số liệu chỉ tiêu {indicator} của {unit} cho tiêu chí định lượng {criterion}; tiêu chí này tính 0 điểm.",
+        "No data for indicator {indicator} of {unit} for quantitative criterion {criterion}; it scores 0.",
+    ),
+    "score-differs-from-data": Entry(
+        W,
+        "Ô {cell}: điểm «{value}» của {unit} ở tiêu chí định lượng {criterion} khác điểm tính từ số liệu "
+        "({points}); tính theo số liệu.",
+        "Cell {cell}: the score '{value}' of {unit} for quantitative criterion {criterion} differs from the "
+        "score computed from the data ({points}); the computed score counts.",
+    ),
+    "award-tie-at-limit": Entry(
+        W,
+        "«{title}» ({block}): {units} bằng nhau về tổng điểm ({total}), điểm định lượng và điểm trừ nhưng chỉ còn "
+        "{places} suất cho {count} đơn vị; chưa đề nghị đơn vị nào trong số này, Hội đồng thi đua quyết định.",
+        "'{title}' ({block}): {units} are equal on total ({total}), quantitative and penalty points but only "
+        "{places} places remain for {count} units; none of them is proposed, the emulation council decides.",
+    ),
+    "award-quota-zero": Entry(
+        W,
+        "«{title}» ({block}): hạn mức {percent}% của {base} đơn vị chưa đủ một suất; không đề nghị đơn vị nào.",
+        "'{title}' ({block}): a quota of {percent}% of {base} units is less than one place; no unit is proposed.",
+    ),
+    # --- Google Sheets -----------------------------------------------------
+    "gsheet-quota": Entry(
+        E,
+        "Google Sheet «{spreadsheet}»: Google báo vượt hạn mức truy cập (lỗi {status}) sau {attempts} lần thử "
+        "trong {seconds} giây. Chưa đọc/ghi được bảng tính này; hãy chờ vài phút rồi chạy lại.",
+        "Google Sheet '{spreadsheet}': Google reports the access quota is exceeded (error {status}) after "
+        "{attempts} attempts in {seconds} seconds. This spreadsheet was not read/written; wait a few minutes "
+        "and run again.",
+    ),
+    "gsheet-server-error": Entry(
+        E,
+        "Google Sheet «{spreadsheet}»: máy chủ Google đang lỗi (lỗi {status}) sau {attempts} lần thử trong "
+        "{seconds} giây. Hãy chạy lại sau.",
+        "Google Sheet '{spreadsheet}': Google's server is failing (error {status}) after {attempts} attempts "
+        "in {seconds} seconds. Run again later.",
+    ),
+    "gsheet-unreachable": Entry(
+        E,
+        "Google Sheet «{spreadsheet}»: không kết nối được tới Google ({detail}) sau {attempts} lần thử. "
+        "Hãy kiểm tra mạng rồi chạy lại.",
+        "Google Sheet '{spreadsheet}': cannot reach Google ({detail}) after {attempts} attempts. "
+        "Check the network and run again.",
+    ),
+    "gsheet-not-shared": Entry(
+        E,
+        "Không mở được Google Sheet «{spreadsheet}»: bảng tính chưa được chia sẻ với tài khoản {account}. "
+        "Hãy mở bảng tính, bấm «Chia sẻ» và thêm {account} với quyền Người chỉnh sửa.",
+        "Cannot open Google Sheet '{spreadsheet}': it is not shared with the account {account}. "
+        "Open the spreadsheet, click 'Share' and add {account} as an Editor.",
+    ),
+    "gsheet-no-access": Entry(
+        E,
+        "Không mở được Google Sheet «{spreadsheet}»: tài khoản Google đang dùng không có quyền với bảng tính này. "
+        "Hãy nhờ chủ bảng tính chia sẻ với quyền Người chỉnh sửa.",
+        "Cannot open Google Sheet '{spreadsheet}': the Google account in use has no access to it. "
+        "Ask its owner to share it with you as an Editor.",
+    ),
+    "gsheet-not-found": Entry(
+        E,
+        "Không tìm thấy Google Sheet «{spreadsheet}»: bảng tính đã bị xóa hoặc mã không đúng. "
+        "Hãy kiểm tra mã bảng tính; nếu bảng tính của một đơn vị đã bị xóa, chạy «xlsync gsheets push» để tạo bảng mới.",
+        "Google Sheet '{spreadsheet}' not found: it was deleted or the ID is wrong. "
+        "Check the spreadsheet ID; if a unit's spreadsheet was deleted, run 'xlsync gsheets push' to make a new one.",
+    ),
+    "gsheet-storage-quota": Entry(
+        E,
+        "Google không cho tài khoản {account} tạo bảng tính mới (hết dung lượng Drive; tài khoản dịch vụ không có "
+        "dung lượng riêng). Hãy đăng nhập bằng tài khoản Google của văn phòng (OAuth), hoặc chỉ định một thư mục "
+        "trong Drive dùng chung (Shared drive) mà tài khoản này được quyền ghi.",
+        "Google does not let the account {account} create spreadsheets (Drive storage quota exceeded; service "
+        "accounts have no storage of their own). Sign in with the office's Google account (OAuth), or name a "
+        "folder in a shared drive this account can write to.",
+    ),
+    "gsheet-auth-failed": Entry(
+        E,
+        "Google từ chối thông tin đăng nhập ({detail}). Hãy kiểm tra tệp khóa tài khoản dịch vụ hoặc đăng nhập lại.",
+        "Google refused the credentials ({detail}). Check the service account key file or sign in again.",
+    ),
+    "gsheet-rejected": Entry(
+        E,
+        "Google Sheet «{spreadsheet}»: Google từ chối yêu cầu (lỗi {status}: {detail}).",
+        "Google Sheet '{spreadsheet}': Google rejected the request (error {status}: {detail}).",
+    ),
+    "gsheet-share-failed": Entry(
+        E,
+        "Đã tạo Google Sheet «{spreadsheet}» nhưng không chia sẻ được với {email} (lỗi {status}: {detail}). "
+        "Hãy kiểm tra địa chỉ Email của đơn vị trong kế hoạch rồi chạy lại «xlsync gsheets push».",
+        "Created Google Sheet '{spreadsheet}' but could not share it with {email} (error {status}: {detail}). "
+        "Check the unit's Email in the plan and run 'xlsync gsheets push' again.",
+    ),
+    "gsheet-no-email": Entry(
+        W,
+        "Đơn vị {unit} ({name}) chưa có Email trong kế hoạch nên bảng tính chưa được chia sẻ: {url}",
+        "Unit {unit} ({name}) has no Email in the plan, so its spreadsheet is not shared: {url}",
+    ),
+    "gsheet-no-credentials": Entry(
+        E,
+        "Chưa có thông tin đăng nhập Google. Chỉ định tệp khóa tài khoản dịch vụ (JSON) hoặc tệp OAuth của ứng dụng "
+        "máy tính bằng tùy chọn --credentials hoặc biến môi trường XLSYNC_GOOGLE_CREDENTIALS.",
+        "No Google credentials. Name a service account key (JSON) or a desktop OAuth client file with "
+        "--credentials or the environment variable XLSYNC_GOOGLE_CREDENTIALS.",
+    ),
+    "gsheet-bad-credentials": Entry(
+        E,
+        "Tệp «{file}» không phải tệp khóa tài khoản dịch vụ hay tệp OAuth của Google ({detail}).",
+        "'{file}' is not a Google service account key or OAuth client file ({detail}).",
+    ),
+    "gsheet-registry-invalid": Entry(
+        E,
+        "Sổ đăng ký Google Sheets «{file}» thiếu cột {columns}; không dùng được.",
+        "The Google Sheets register '{file}' lacks the columns {columns} and cannot be used.",
+    ),
+    # --- the Excel control workbook ------------------------------------------
+    "xlwings-vba-missing": Entry(
+        E,
+        "Không tìm thấy phần VBA của xlwings ({file}); hãy cài lại xlwings rồi chạy lại.",
+        "xlwings' VBA was not found ({file}); reinstall xlwings and run again.",
+    ),
+}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "plan-used": ("Kế hoạch dùng: {plan}", "Plan used: {plan}"),
+    "bundled-plan": ("kế hoạch mẫu kèm theo xlsync", "the example plan bundled with xlsync"),
+    "no-problems": ("Không có lỗi.", "No problems found."),
+    "summary": (
+        "{files} tệp: {errors} lỗi, {warnings} cảnh báo.",
+        "{files} files: {errors} errors, {warnings} warnings.",
+    ),
+    "col-file": ("Tệp", "File"),
+    "col-sheet": ("Trang", "Sheet"),
+    "col-cell": ("Ô", "Cell"),
+    "col-severity": ("Mức", "Severity"),
+    "col-code": ("Mã lỗi", "Code"),
+    "col-message": ("Nội dung", "Message"),
+    "severity-error": ("Lỗi", "Error"),
+    "severity-warning": ("Cảnh báo", "Warning"),
+    "written": ("Đã ghi: {path}", "Written: {path}"),
+    "feedback-written": ("Bản đánh dấu lỗi: {path}", "Annotated copy: {path}"),
+    "init-done": (
+        "Đã tạo thư mục làm việc {path} với kế hoạch {plan}.",
+        "Created working folder {path} with plan {plan}.",
+    ),
+    "templates-done": ("Đã tạo {count} mẫu báo cáo trong {path}.", "Wrote {count} report templates to {path}."),
+    "cannot-run": ("Không thực hiện được: {message}", "Cannot run: {message}"),
+    "reading": ("Đang đọc báo cáo", "Reading reports"),
+    # --- status and sharing text written into Google Sheets ------------------
+    "gsheet-status-ok": ("Hợp lệ", "Valid"),
+    "gsheet-status-errors": ("Có {errors} lỗi", "{errors} errors"),
+    "gsheet-status-warnings": ("{warnings} cảnh báo", "{warnings} warnings"),
+    "gsheet-status-checked": ("kiểm tra lúc {time}", "checked at {time}"),
+    "gsheet-share-message": (
+        "Văn phòng xã gửi bảng báo cáo thi đua {period} của {unit}. Nhập số liệu vào các ô màu vàng; "
+        "ô nào cần sửa sẽ được tô màu và có ghi chú.",
+        "The commune office sends the emulation report sheet {period} for {unit}. Enter figures in the yellow "
+        "cells; cells that need fixing will be coloured and carry a note.",
+    ),
+    "checking": ("Đang kiểm tra", "Checking"),
+    "summary-title": ("Kết quả thực hiện chỉ tiêu – {period}", "Indicator results – {period}"),
+    "col-indicator": ("Chỉ tiêu", "Indicator"),
+    "col-target": ("Kế hoạch", "Target"),
+    "col-actual": ("Thực hiện", "Actual"),
+    "col-ratio": ("Tỷ lệ đạt (%)", "Attainment (%)"),
+    "col-verdict": ("Đánh giá", "Assessment"),
+    "pass": ("Đạt", "Achieved"),
+    "fail": ("Chưa đạt", "Not achieved"),
+    "indicator-counts": ("Chỉ tiêu đạt: {passed}; chưa đạt: {failed}.", "Indicators achieved: {passed}; not achieved: {failed}."),
+    "reporting-rate": (
+        "Đơn vị đã nộp: {submitted}/{expected} ({rate}%); được tổng hợp: {included}.",
+        "Units submitted: {submitted}/{expected} ({rate}%); included in totals: {included}.",
+    ),
+    "not-submitted-list": ("Chưa nộp: {units}.", "Not submitted: {units}."),
+    "left-out-list": ("Chưa được tổng hợp (có lỗi hoặc trùng): {units}.", "Left out (errors or duplicates): {units}."),
+    "master-written": ("Sổ tổng hợp: {path}", "Master workbook: {path}"),
+    # --- the email that carries the master --------------------------------
+    "mail-subject": ("Báo cáo kết quả thực hiện chỉ tiêu thi đua", "Report on the emulation movement targets"),
+    "mail-greeting": ("Kính gửi các cơ quan, đơn vị nhận báo cáo.", "To the recipients of this report,"),
+    "mail-intro": (
+        "{sender} gửi báo cáo tổng hợp kết quả thực hiện các chỉ tiêu thi đua.",
+        "{sender} sends the consolidated report on the emulation movement targets.",
+    ),
+    "mail-period": ("Kỳ báo cáo: {period}", "Reporting period: {period}"),
+    "mail-plan": ("Kế hoạch: {plan}", "Plan: {plan}"),
+    "mail-rate": (
+        "Tiến độ nộp báo cáo: {submitted}/{expected} đơn vị ({percent}%)",
+        "Reports received: {submitted} of {expected} units ({percent}%)",
+    ),
+    "mail-met": ("Số chỉ tiêu đạt: {count}", "Targets met (Đạt): {count}"),
+    "mail-not-met": ("Số chỉ tiêu chưa đạt: {count}", "Targets not met (Chưa đạt): {count}"),
+    "mail-unassessed": (
+        "Số chỉ tiêu chưa đánh giá được (thiếu số liệu): {count}",
+        "Targets not assessed (figures missing): {count}",
+    ),
+    "mail-all-submitted": ("Tất cả {expected} đơn vị đã nộp báo cáo.", "All {expected} units have reported."),
+    "mail-not-submitted": (
+        "Đơn vị chưa nộp báo cáo ({count}): {units}.",
+        "Units that have not reported ({count}): {units}.",
+    ),
+    "mail-left-out": (
+        "Đơn vị có báo cáo còn lỗi, chưa được cộng vào tổng hợp ({count}): {units}.",
+        "Units whose reports have errors and are left out of the totals ({count}): {units}.",
+    ),
+    "mail-incomplete": (
+        "Số liệu tổng hợp chưa đầy đủ.",
+        "The totals are incomplete.",
+    ),
+    "mail-notes": ("Ghi chú:", "Notes:"),
+    "mail-attachment": ("Chi tiết xem tệp đính kèm «{file}».", "The details are in the attached file '{file}'."),
+    "mail-closing": ("Trân trọng.", "Regards,"),
+    # --- how a score was computed (Chấm điểm sheet) -------------------------
+    "explain-inputs": (
+        "Chỉ tiêu {indicator}: thực hiện {actual}, kế hoạch {comparison} {target}.",
+        "Indicator {indicator}: actual {actual}, target {comparison} {target}.",
+    ),
+    "explain-inverted": (
+        " Chỉ tiêu «{comparison}» càng thấp càng tốt: tỷ lệ là kế hoạch / thực hiện.",
+        " A '{comparison}' indicator is better when lower: the ratio is target / actual.",
+    ),
+    "explain-zero-best": (
+        " Thực hiện 0 với chỉ tiêu «{comparison}» là tốt nhất có thể.",
+        " An actual of 0 on a '{comparison}' indicator is the best possible.",
+    ),
+    "explain-zero-target": (
+        " Kế hoạch bằng 0 nên tỷ lệ lấy là {ratio}.",
+        " The target is 0, so the ratio is taken as {ratio}.",
+    ),
+    "explain-no-data": (
+        "Chưa có số liệu chỉ tiêu {indicator}: 0 điểm.",
+        "No data for indicator {indicator}: 0 points.",
+    ),
+    "explain-proportional": (
+        " Tính theo tỷ lệ: {max} × min({ratio}; 1) = {points}.",
+        " Proportional: {max} × min({ratio}, 1) = {points}.",
+    ),
+    "explain-proportional-best": (
+        " Tính theo tỷ lệ: {max} × 1 = {points}.",
+        " Proportional: {max} × 1 = {points}.",
+    ),
+    "explain-leader-below": (
+        " Quy tắc dẫn đầu, dưới kế hoạch: 0,5 × {max} × {ratio} = {points}.",
+        " Leader rule, below target: 0.5 × {max} × {ratio} = {points}.",
+    ),
+    "explain-leader-at": (
+        " Quy tắc dẫn đầu, đạt kế hoạch: 0,5 × {max} = {points}.",
+        " Leader rule, at target: 0.5 × {max} = {points}.",
+    ),
+    "explain-leader-top": (
+        " Quy tắc dẫn đầu: dẫn đầu khối, được điểm tối đa {points}.",
+        " Leader rule: best of the block, full {points} points.",
+    ),
+    "explain-leader-above": (
+        " Quy tắc dẫn đầu, vượt kế hoạch: 0,5 × {max} + 0,5 × {max} × ({ratio} − 1) / ({leader_ratio} − 1)"
+        " = {points} (dẫn đầu khối: {leaders}).",
+        " Leader rule, above target: 0.5 × {max} + 0.5 × {max} × ({ratio} − 1) / ({leader_ratio} − 1)"
+        " = {points} (best of the block: {leaders}).",
+    ),
+    "explain-leader-above-unbounded": (
+        " Quy tắc dẫn đầu, vượt kế hoạch; đơn vị dẫn đầu khối ({leaders}) đạt 0 là tốt nhất có thể nên phần vượt"
+        " không được cộng: 0,5 × {max} = {points}.",
+        " Leader rule, above target; the best of the block ({leaders}) reached 0, the best possible, so the excess"
+        " earns nothing: 0.5 × {max} = {points}.",
+    ),
+    "explain-block-and-self": (
+        "Khối chấm {block} (tự chấm {self}, chênh lệch {difference}).",
+        "Block review {block} (self-score {self}, difference {difference}).",
+    ),
+    "explain-block-only": ("Khối chấm {block} (đơn vị không tự chấm).", "Block review {block} (no self-score)."),
+    "explain-self-only": ("Tự chấm {self} (khối chưa chấm lại).", "Self-score {self} (not reviewed by the block)."),
+    "explain-occurrences": ("{count} lần × {per} = {raw}.", "{count} times × {per} = {raw}."),
+    "explain-clamped": (
+        " Ngoài giới hạn [{low}; {high}] nên tính {points}.",
+        " Outside the limits [{low}, {high}], counted as {points}.",
+    ),
+    "explain-pass-fail-invalid": (
+        " Tiêu chí Đạt/Không đạt chỉ chấm {max} hoặc 0 nên tính 0.",
+        " A pass/fail criterion scores {max} or 0, so 0 is counted.",
+    ),
+    "explain-no-evidence": (
+        " Không có minh chứng nên chưa cộng điểm thưởng: 0.",
+        " No evidence, so the bonus is not counted: 0.",
+    ),
+    "explain-missing": ("Chưa chấm: 0 điểm.", "Not scored: 0 points."),
+    "explain-none": ("Không có: 0 điểm.", "None: 0 points."),
+    # --- why a unit ranks where it does (Xếp hạng sheet) --------------------
+    "rank-tied": (
+        "Đồng hạng với {others}: bằng tổng điểm, điểm định lượng và điểm trừ.",
+        "Tied with {others}: same total, quantitative points and penalty points.",
+    ),
+    "rank-above-quantitative": (
+        "Bằng tổng điểm với {other}, xếp trên vì điểm định lượng cao hơn ({mine} > {theirs}).",
+        "Same total as {other}, ranked above on quantitative points ({mine} > {theirs}).",
+    ),
+    "rank-below-quantitative": (
+        "Bằng tổng điểm với {other}, xếp dưới vì điểm định lượng thấp hơn ({mine} < {theirs}).",
+        "Same total as {other}, ranked below on quantitative points ({mine} < {theirs}).",
+    ),
+    "rank-above-penalty": (
+        "Bằng tổng điểm và điểm định lượng với {other}, xếp trên vì bị trừ ít hơn ({mine} < {theirs}).",
+        "Same total and quantitative points as {other}, ranked above with fewer penalty points ({mine} < {theirs}).",
+    ),
+    "rank-below-penalty": (
+        "Bằng tổng điểm và điểm định lượng với {other}, xếp dưới vì bị trừ nhiều hơn ({mine} > {theirs}).",
+        "Same total and quantitative points as {other}, ranked below with more penalty points ({mine} > {theirs}).",
+    ),
+    # --- why a unit is or is not proposed (Xếp hạng sheet) -------------------
+    "award-proposed": (
+        "«{title}»: đề nghị (hạng {rank} khối «{block}», {total} điểm).",
+        "'{title}': proposed (rank {rank} in block '{block}', {total} points).",
+    ),
+    "award-below-minimum": (
+        "«{title}»: {total} điểm, chưa đạt tối thiểu {minimum}.",
+        "'{title}': {total} points, below the minimum {minimum}.",
+    ),
+    "award-outside-top": (
+        "«{title}»: hạng {rank}, ngoài {top_k} đơn vị dẫn đầu khối.",
+        "'{title}': rank {rank}, outside the block's top {top_k}.",
+    ),
+    "award-over-quota": (
+        "«{title}»: ngoài hạn mức {percent}% ({places} suất).",
+        "'{title}': outside the quota of {percent}% ({places} places).",
+    ),
+    "award-no-places": (
+        "«{title}»: hạn mức {percent}% của {base} đơn vị chưa đủ một suất.",
+        "'{title}': a quota of {percent}% of {base} units is less than one place.",
+    ),
+    "award-tie-at-limit": (
+        "«{title}»: bằng điểm với {others} tại ranh giới (còn {places} suất cho {count} đơn vị); "
+        "chưa đề nghị, Hội đồng thi đua quyết định.",
+        "'{title}': equal with {others} at the limit ({places} places left for {count} units); "
+        "not proposed, the emulation council decides.",
+    ),
+    # --- buttons of the Excel control workbook ---------------------------------
+    "macro-not-ready": (
+        "«{button}»: chức năng này chưa có trong phiên bản xlsync đang cài.",
+        "'{button}': this feature is not available in the installed version of xlsync yet.",
+    ),
+    "macro-cannot-run": ("«{button}» không thực hiện được: {message}", "'{button}' could not run: {message}"),
+    "macro-failed": (
+        "«{button}» gặp lỗi bất ngờ ({error}: {detail}). Hãy chụp lại thông báo này và báo cho người hỗ trợ.",
+        "'{button}' hit an unexpected error ({error}: {detail}). Take a screenshot of this message and tell "
+        "the person who supports you.",
+    ),
+    "control-workbook-done": ("Đã tạo tệp điều khiển {path}.", "Wrote the control workbook {path}."),
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+_formatter = string.Formatter()
+
+
+def render(template: str, fields: Mapping[str, object]) -> str:
+    return _formatter.vformat(template, (), _Blank(fields))
+
+
+def current_lang(lang: str | None = None) -> str:
+    """The language to speak: an explicit choice, else XLSYNC_LANG, else Vietnamese."""
+    chosen = (lang or os.environ.get("XLSYNC_LANG") or "vi").strip().lower()
+    return "en" if chosen.startswith("en") else "vi"
+
+
+def text(key: str, lang: str | None = None, **fields: object) -> str:
+    vi, en = TEXT[key]
+    return render(en if current_lang(lang) == "en" else vi, fields)

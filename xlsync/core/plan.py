@@ -1,0 +1,231 @@
+"""The plan: what units report, what the commune aims for, who receives the result.
+
+Modelled on DHIS2: *data elements* are the raw figures a unit enters
+(households, poor households...), *indicators* are computed from summed
+data elements at each level, so a rate is never an average of rates.
+
+The words used here (sheet names, header labels, vocabulary) are the public
+contract of the plan workbook; docs/plan-workbook.md describes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+from xlsync.core.numbers import Kind
+from xlsync.core.text import label_key
+
+
+class Comparison(StrEnum):
+    GE = "≥"
+    GT = ">"
+    LE = "≤"
+    LT = "<"
+    EQ = "="
+    PASS = "Đạt"
+
+    @property
+    def at_most(self) -> bool:
+        return self in (Comparison.LE, Comparison.LT)
+
+
+# What people type for the comparison signs on a keyboard without ≥ / ≤.
+COMPARISON_ALIASES = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", "đạt": "Đạt"}
+
+
+class Method(StrEnum):
+    """Cách tính: how an indicator's actual value comes from data elements."""
+
+    SUM = "Tổng"  # Σ numerator
+    RATE = "Tỷ lệ"  # 100 × Σ numerator / Σ denominator
+    QUOTIENT = "Bình quân"  # Σ numerator / Σ denominator (per head...)
+    COUNT_PASS = "Đếm đạt"  # units whose numerator element is Đạt
+    PASS_RATE = "Tỷ lệ đạt"  # 100 × units Đạt / units reporting
+    QUALITATIVE = "Định tính"  # the single Đạt/Chưa đạt reported by one unit
+    VALUE = "Giá trị"  # the single figure reported by one unit (a score, a rate)
+
+    @property
+    def needs_denominator(self) -> bool:
+        return self in (Method.RATE, Method.QUOTIENT)
+
+    @property
+    def needs_pass_fail(self) -> bool:
+        return self in (Method.COUNT_PASS, Method.PASS_RATE, Method.QUALITATIVE)
+
+
+class Sheets:
+    """Sheet names of the plan workbook."""
+
+    INFO = "Thông tin"
+    INDICATORS = "Chỉ tiêu"
+    ELEMENTS = "Số liệu"
+    UNITS = "Đơn vị"
+    RECIPIENTS = "Nơi nhận"
+    UNIT_TARGETS = "Giao chỉ tiêu"
+
+
+class Labels:
+    """Header labels of the plan workbook, per sheet: (required, optional)."""
+
+    INFO = (("Mục", "Nội dung"), ())
+    INDICATORS = (
+        ("Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính", "So sánh", "Kế hoạch", "Cách tính", "Tử số", "Mẫu số", "Ghi chú"),
+        ("Hệ số",),
+    )
+    ELEMENTS = (("Mã", "Tên", "Đơn vị tính", "Kiểu", "Cấp báo cáo"), ("Ghi chú",))
+    UNITS = (("Mã", "Tên", "Loại", "Khối thi đua", "Email"), ("Ghi chú",))
+    RECIPIENTS = (("Tên", "Email"), ("Ghi chú",))
+    UNIT_TARGETS = (("Mã đơn vị", "Mã chỉ tiêu", "Kế hoạch"), ("Ghi chú",))
+
+
+class InfoKeys:
+    """Rows of the ``Thông tin`` sheet."""
+
+    PLAN_ID = "Số kế hoạch"
+    TITLE = "Tên kế hoạch"
+    ISSUER = "Cơ quan ban hành"
+    ISSUED = "Ngày ban hành"
+    YEAR = "Năm"
+    PERIOD = "Kỳ báo cáo"
+    VERSION = "Phiên bản"
+    SIGNER = "Người ký"
+    SIGNER_TITLE = "Chức vụ người ký"
+    SENDER = "Đơn vị gửi báo cáo"
+    EXAMPLE = "Ghi chú"
+
+
+INDICATOR_GROUPS = ("Kinh tế", "Văn hóa – xã hội", "Môi trường", "Quốc phòng – an ninh")
+COMMUNE_TYPE = "Xã"  # the unit type of the commune office itself
+
+
+@dataclass(frozen=True, slots=True)
+class DataElement:
+    code: str
+    name: str
+    unit: str
+    kind: Kind
+    reported_by: tuple[str, ...]  # unit types, e.g. ("Thôn",)
+    note: str = ""
+    row: int = -1  # 0-based row in the plan sheet, for messages
+
+    def is_reported_by(self, unit_type: str) -> bool:
+        key = label_key(unit_type)
+        return any(label_key(t) == key for t in self.reported_by)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    code: str
+    group: str
+    name: str
+    unit: str
+    comparison: Comparison
+    target: float | bool | None
+    method: Method
+    numerator: str
+    denominator: str = ""
+    factor: float = 1.0
+    note: str = ""
+    row: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    code: str
+    name: str
+    type: str
+    block: str
+    email: str = ""
+    note: str = ""
+    row: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    name: str
+    email: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTarget:
+    unit: str
+    indicator: str
+    target: float | bool | None
+    row: int = -1
+
+
+@dataclass(slots=True)
+class PlanInfo:
+    plan_id: str = ""
+    title: str = ""
+    issuer: str = ""
+    issued: str = ""
+    year: str = ""
+    period: str = ""
+    version: str = ""
+    signer: str = ""
+    signer_title: str = ""
+    sender: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Plan:
+    info: PlanInfo
+    elements: dict[str, DataElement] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    units: dict[str, Unit] = field(default_factory=dict)
+    recipients: list[Recipient] = field(default_factory=list)
+    unit_targets: list[UnitTarget] = field(default_factory=list)
+    source: str = ""
+
+    def elements_for(self, unit: Unit) -> list[DataElement]:
+        """The data elements a unit of this type reports, in plan order."""
+        return [e for e in self.elements.values() if e.is_reported_by(unit.type)]
+
+    def unit_by_code(self, code: str) -> Unit | None:
+        if code in self.units:
+            return self.units[code]
+        key = label_key(code)
+        return next((u for u in self.units.values() if label_key(u.code) == key), None)
+
+    def ratio_pairs(self) -> list[tuple[str, str]]:
+        """(numerator, denominator) of every Tỷ lệ indicator: a part cannot exceed its whole."""
+        pairs: list[tuple[str, str]] = []
+        for ind in self.indicators:
+            pair = (ind.numerator, ind.denominator)
+            if ind.method is Method.RATE and pair not in pairs and all(c in self.elements for c in pair):
+                pairs.append(pair)
+        return pairs
+
+    def targets_for(self, unit_code: str) -> dict[str, float | bool | None]:
+        return {t.indicator: t.target for t in self.unit_targets if t.unit == unit_code}
+
+    @property
+    def blocks(self) -> list[str]:
+        return list(dict.fromkeys(u.block for u in self.units.values() if u.block))
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of what reports depend on: elements and units.
+
+        Templates record it, so a report made from an older plan is noticed.
+        """
+        content = {
+            "elements": [[e.code, e.kind.value, list(e.reported_by)] for e in self.elements.values()],
+            "units": [[u.code, u.type] for u in self.units.values()],
+        }
+        raw = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(raw).hexdigest()[:12]
+
+    @property
+    def label(self) -> str:
+        """How the plan is named to users: its number and title."""
+        return " – ".join(part for part in (self.info.plan_id, self.info.title) if part)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,337 @@
+"""Reading a plan from its sheets (grids) and checking it.
+
+Whatever the source (the bundled CSV tables, a plan .xlsx edited by next
+year's staff), the sheets arrive as a :class:`WorkbookData`.  Problems are
+records pointing at the plan's cells; the plan is still built from the rows
+that are usable, so one typo does not hide the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from xlsync.core.issues import Issue, make_issue
+from xlsync.core.numbers import Kind, format_number, parse_number, parse_pass_fail
+from xlsync.core.plan import (
+    COMMUNE_TYPE,
+    COMPARISON_ALIASES,
+    Comparison,
+    DataElement,
+    Indicator,
+    InfoKeys,
+    Labels,
+    Method,
+    Plan,
+    PlanInfo,
+    Recipient,
+    Sheets,
+    Unit,
+    UnitTarget,
+)
+from xlsync.core.schema_check import Position, schema_issues
+from xlsync.core.sheets import WorkbookData
+from xlsync.core.text import label_key, normalize_text
+from xlsync.core.tables import Table, locate_table
+from xlsync.schemas import plan as plan_schemas
+
+NUMBER_COLUMNS = {"Kế hoạch", "Hệ số"}
+
+
+@dataclass(slots=True)
+class PlanSheet:
+    """One sheet of the plan as a frame (index = sheet row) plus where it came from."""
+
+    table: Table
+    frame: pd.DataFrame
+
+    def locate(self, index: object, column: str) -> Position:
+        row = int(index)
+        raw = next((r.get(column) for r in self.table.rows if r.row == row), None)
+        return Position(self.table.file, self.table.sheet, self.table.address(row, column), raw or "")
+
+    def cell(self, row: int, column: str) -> str:
+        return self.table.address(row, column)
+
+    def records(self):
+        """(sheet row, {label: value}) with missing text as None and missing numbers as NaN."""
+        for index, values in zip(self.frame.index, self.frame.to_dict("records")):
+            yield int(index), {
+                k: (None if k not in NUMBER_COLUMNS and not isinstance(v, str) else v) for k, v in values.items()
+            }
+
+
+def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
+    issues: list[Issue] = []
+    file = workbook.source
+
+    def sheet_table(name: str, labels: tuple, schema, *, required: bool = True) -> PlanSheet | None:
+        sheet = workbook.sheet(name)
+        if sheet is None:
+            if required:
+                issues.append(
+                    make_issue("missing-sheet", file=file, sheet=name, available=", ".join(workbook.sheets))
+                )
+            return None
+        table, found = locate_table(sheet, labels[0], labels[1], file=file)
+        issues.extend(found)
+        if table is None:
+            return None
+        plan_sheet = _frame(table, issues, [*labels[0], *labels[1]])
+        if schema is not None:
+            issues.extend(schema_issues(schema, plan_sheet.frame, plan_sheet.locate))
+        return plan_sheet
+
+    info = _read_info(sheet_table(Sheets.INFO, Labels.INFO, None))
+    elements_sheet = sheet_table(Sheets.ELEMENTS, Labels.ELEMENTS, plan_schemas.ELEMENTS)
+    indicators_sheet = sheet_table(Sheets.INDICATORS, Labels.INDICATORS, plan_schemas.INDICATORS)
+    units_sheet = sheet_table(Sheets.UNITS, Labels.UNITS, plan_schemas.UNITS)
+    recipients_sheet = sheet_table(Sheets.RECIPIENTS, Labels.RECIPIENTS, plan_schemas.RECIPIENTS)
+    targets_sheet = sheet_table(Sheets.UNIT_TARGETS, Labels.UNIT_TARGETS, plan_schemas.UNIT_TARGETS, required=False)
+
+    plan = Plan(info=info, source=file)
+    plan.elements = _read_elements(elements_sheet)
+    plan.units = _read_units(units_sheet)
+    plan.recipients = _read_recipients(recipients_sheet)
+    plan.indicators = _read_indicators(indicators_sheet, plan, issues)
+    plan.unit_targets = _read_unit_targets(targets_sheet, plan, issues)
+    issues.extend(_check_unit_types(elements_sheet, plan))
+    issues.extend(_conflicting_targets(plan, indicators_sheet))
+    return plan, issues
+
+
+def _frame(table: Table, issues: list[Issue], columns: list[str]) -> PlanSheet:
+    data: dict[str, list] = {c: [] for c in columns}
+    for row in table.rows:
+        for column in columns:
+            raw = row.get(column)
+            if column in NUMBER_COLUMNS:
+                data[column].append(_plan_number(raw, table, row.row, column, issues))
+            else:
+                text = normalize_text(raw)
+                data[column].append(text or None)
+    frame = pd.DataFrame(data, index=[r.row for r in table.rows])
+    for column in NUMBER_COLUMNS & set(columns):
+        frame[column] = frame[column].astype(float)
+    return PlanSheet(table, frame)
+
+
+def _plan_number(raw: object, table: Table, row: int, column: str, issues: list[Issue]) -> float:
+    if parse_pass_fail(raw).value is True:
+        return math.nan  # a "Đạt" target; the indicator reader handles it
+    reading = parse_number(raw)
+    address = table.address(row, column)
+    if reading.status == "invalid":
+        issues.append(make_issue("type-error", file=table.file, sheet=table.sheet, cell=address, value=raw))
+    elif reading.status == "ambiguous":
+        issues.append(
+            make_issue("ambiguous-number", file=table.file, sheet=table.sheet, cell=address, value=raw,
+                       reading=_fmt(reading.value), other=_fmt(reading.other))
+        )
+    elif reading.status == "foreign":
+        issues.append(
+            make_issue("foreign-number-format", file=table.file, sheet=table.sheet, cell=address, value=raw,
+                       reading=_fmt(reading.value))
+        )
+    return math.nan if reading.value is None else float(reading.value)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else format_number(value)
+
+
+def _read_info(sheet: PlanSheet | None) -> PlanInfo:
+    info = PlanInfo()
+    if sheet is None:
+        return info
+    fields = {
+        InfoKeys.PLAN_ID: "plan_id", InfoKeys.TITLE: "title", InfoKeys.ISSUER: "issuer",
+        InfoKeys.ISSUED: "issued", InfoKeys.YEAR: "year", InfoKeys.PERIOD: "period",
+        InfoKeys.VERSION: "version", InfoKeys.SIGNER: "signer", InfoKeys.SIGNER_TITLE: "signer_title",
+        InfoKeys.SENDER: "sender", InfoKeys.EXAMPLE: "note",
+    }
+    by_key = {label_key(k): attr for k, attr in fields.items()}
+    for _, values in sheet.records():
+        attr = by_key.get(label_key(values.get("Mục")))
+        if attr and values.get("Nội dung"):
+            setattr(info, attr, values["Nội dung"])
+    return info
+
+
+def _read_elements(sheet: PlanSheet | None) -> dict[str, DataElement]:
+    elements: dict[str, DataElement] = {}
+    if sheet is None:
+        return elements
+    kinds = {k.value: k for k in Kind}
+    for row, v in sheet.records():
+        code, kind = v.get("Mã"), kinds.get(v.get("Kiểu") or "")
+        if not code or kind is None or code in elements:
+            continue
+        reported_by = tuple(t.strip() for t in (v.get("Cấp báo cáo") or "").split(",") if t.strip())
+        elements[code] = DataElement(
+            code=code, name=v.get("Tên") or code, unit=v.get("Đơn vị tính") or "", kind=kind,
+            reported_by=reported_by, note=v.get("Ghi chú") or "", row=row,
+        )
+    return elements
+
+
+def _read_units(sheet: PlanSheet | None) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    if sheet is None:
+        return units
+    for row, v in sheet.records():
+        code = v.get("Mã")
+        if not code or code in units:
+            continue
+        units[code] = Unit(
+            code=code, name=v.get("Tên") or code, type=v.get("Loại") or "", block=v.get("Khối thi đua") or "",
+            email=v.get("Email") or "", note=v.get("Ghi chú") or "", row=row,
+        )
+    return units
+
+
+def _read_recipients(sheet: PlanSheet | None) -> list[Recipient]:
+    if sheet is None:
+        return []
+    return [
+        Recipient(name=v["Tên"], email=v.get("Email") or "", note=v.get("Ghi chú") or "")
+        for _, v in sheet.records()
+        if v.get("Tên")
+    ]
+
+
+def _read_indicators(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[Indicator]:
+    indicators: list[Indicator] = []
+    if sheet is None:
+        return indicators
+    methods = {m.value: m for m in Method}
+    seen: set[str] = set()
+    for row, v in sheet.records():
+        code = v.get("Mã")
+        raw_comparison = v.get("So sánh") or ""
+        comparison = _comparison(raw_comparison)
+        method = methods.get(v.get("Cách tính") or "")
+        if not code or code in seen or comparison is None or method is None:
+            continue
+        seen.add(code)
+        problems = _indicator_problems(sheet, row, v, comparison, method, plan)
+        issues.extend(problems)
+        if any(p.is_error for p in problems):
+            continue
+        target: float | bool | None = v.get("Kế hoạch")
+        if comparison is Comparison.PASS:
+            target = True
+        factor = v.get("Hệ số")
+        indicators.append(
+            Indicator(
+                code=code, group=v.get("Nhóm") or "", name=v.get("Chỉ tiêu") or code,
+                unit=v.get("Đơn vị tính") or "", comparison=comparison, target=target, method=method,
+                numerator=v.get("Tử số") or "", denominator=v.get("Mẫu số") or "",
+                factor=1.0 if factor is None or math.isnan(factor) else float(factor),
+                note=v.get("Ghi chú") or "", row=row,
+            )
+        )
+    return indicators
+
+
+def _comparison(raw: str) -> Comparison | None:
+    text = COMPARISON_ALIASES.get(raw.casefold(), raw)
+    try:
+        return Comparison(text)
+    except ValueError:
+        return None
+
+
+def _indicator_problems(
+    sheet: PlanSheet, row: int, v: dict, comparison: Comparison, method: Method, plan: Plan
+) -> list[Issue]:
+    file, name = sheet.table.file, sheet.table.sheet
+    problems: list[Issue] = []
+
+    def at(column: str) -> str:
+        return sheet.cell(row, column)
+
+    for column in ("Tử số", "Mẫu số"):
+        code = v.get(column)
+        if code and code not in plan.elements:
+            problems.append(make_issue("unknown-element", file=file, sheet=name, cell=at(column), value=code))
+    if method.needs_denominator and not v.get("Mẫu số"):
+        problems.append(make_issue("missing-cell", file=file, sheet=name, cell=at("Mẫu số"), name="Mẫu số"))
+    target = v.get("Kế hoạch")
+    if comparison is not Comparison.PASS and (target is None or math.isnan(target)):
+        problems.append(make_issue("missing-cell", file=file, sheet=name, cell=at("Kế hoạch"), name="Kế hoạch"))
+
+    element = plan.elements.get(v.get("Tử số") or "")
+    if element is not None:
+        wants_pass_fail = method.needs_pass_fail
+        if wants_pass_fail != (element.kind is Kind.PASS_FAIL):
+            expected = Kind.PASS_FAIL.value if wants_pass_fail else "số"
+            problems.append(
+                make_issue("element-kind-mismatch", file=file, sheet=name, cell=at("Tử số"), value=element.code,
+                           method=method.value, expected=expected, kind=element.kind.value)
+            )
+    return problems
+
+
+def _read_unit_targets(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[UnitTarget]:
+    targets: list[UnitTarget] = []
+    if sheet is None:
+        return targets
+    indicator_codes = {i.code for i in plan.indicators}
+    file, name = sheet.table.file, sheet.table.sheet
+    for row, v in sheet.records():
+        unit, indicator, target = v.get("Mã đơn vị"), v.get("Mã chỉ tiêu"), v.get("Kế hoạch")
+        if not unit or not indicator or target is None or math.isnan(target):
+            continue
+        if plan.unit_by_code(unit) is None:
+            issues.append(make_issue("unknown-unit", file=file, sheet=name, cell=sheet.cell(row, "Mã đơn vị"), value=unit))
+            continue
+        if indicator not in indicator_codes:
+            issues.append(make_issue("unknown-code", file=file, sheet=name, cell=sheet.cell(row, "Mã chỉ tiêu"), value=indicator))
+            continue
+        targets.append(UnitTarget(unit=plan.unit_by_code(unit).code, indicator=indicator, target=float(target), row=row))
+    return targets
+
+
+def _check_unit_types(sheet: PlanSheet | None, plan: Plan) -> list[Issue]:
+    if sheet is None or not plan.units:
+        return []
+    known = {label_key(u.type) for u in plan.units.values()} | {label_key(COMMUNE_TYPE)}
+    issues = []
+    for element in plan.elements.values():
+        for unit_type in element.reported_by:
+            if label_key(unit_type) not in known:
+                issues.append(
+                    make_issue("unknown-unit-type", file=sheet.table.file, sheet=sheet.table.sheet,
+                               cell=sheet.cell(element.row, "Cấp báo cáo"), value=unit_type)
+                )
+    return issues
+
+
+def _conflicting_targets(plan: Plan, sheet: PlanSheet | None) -> list[Issue]:
+    """Two indicators computing the same thing with different targets (the seed's poor-household rate)."""
+    groups: dict[tuple, list[Indicator]] = defaultdict(list)
+    for ind in plan.indicators:
+        groups[(ind.method, ind.numerator, ind.denominator, ind.factor)].append(ind)
+    issues = []
+    if sheet is None:
+        return issues
+    for same in groups.values():
+        first = same[0]
+        for other in same[1:]:
+            if (other.comparison, other.target) == (first.comparison, first.target):
+                continue
+            issues.append(
+                make_issue(
+                    "conflicting-targets", file=sheet.table.file, sheet=sheet.table.sheet,
+                    cell=sheet.cell(first.row, "Mã"),
+                    value=first.code, code=first.code, row=first.row + 1, other_code=other.code,
+                    other_row=other.row + 1, name=first.name,
+                    target=f"{first.comparison.value} {_fmt(first.target)}",
+                    other_target=f"{other.comparison.value} {_fmt(other.target)}",
+                )
+            )
+    return issues

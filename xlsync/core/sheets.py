@@ -1,0 +1,90 @@
+"""Workbooks as plain grids, whatever they were read from.
+
+Every adapter (an .xlsx file, a Google Sheet, an open Excel book) turns its
+source into a :class:`WorkbookData`: sheet names mapped to rows of raw cell
+values.  The core reads only this shape, so a check written once points at
+the same cell address in every front end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from xlsync.core.text import is_blank, label_key
+
+Cell = Any  # str | int | float | bool | datetime | None
+
+
+def column_letter(col: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_address(row: int, col: int) -> str:
+    """0-based row and column → an A1 address ("D12")."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def parse_address(address: str) -> tuple[int, int]:
+    """An A1 address → 0-based (row, col)."""
+    letters = "".join(ch for ch in address if ch.isalpha()).upper()
+    digits = "".join(ch for ch in address if ch.isdigit())
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ord(ch) - 64)
+    return int(digits) - 1, col - 1
+
+
+@dataclass(slots=True)
+class Sheet:
+    name: str
+    rows: list[list[Cell]] = field(default_factory=list)
+
+    def cell(self, row: int, col: int) -> Cell:
+        if row < len(self.rows):
+            line = self.rows[row]
+            if col < len(line):
+                return line[col]
+        return None
+
+    def find_label(self, labels: Sequence[str], max_rows: int = 40) -> tuple[int, int] | None:
+        """Position of the first cell whose text equals one of ``labels``."""
+        wanted = {label_key(label) for label in labels}
+        for r, line in enumerate(self.rows[:max_rows]):
+            for c, value in enumerate(line):
+                if isinstance(value, str) and label_key(value) in wanted:
+                    return r, c
+        return None
+
+    def value_right_of(self, row: int, col: int) -> tuple[Cell, int]:
+        """The first non-blank cell to the right of (row, col), and its column."""
+        line = self.rows[row] if row < len(self.rows) else []
+        for c in range(col + 1, len(line)):
+            if not is_blank(line[c]):
+                return line[c], c
+        return None, col + 1
+
+
+@dataclass(slots=True)
+class WorkbookData:
+    """A workbook's content: where it came from, and its sheets in order."""
+
+    source: str
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def sheet(self, name: str) -> Sheet | None:
+        """A sheet by name, tolerant of case, spacing and Unicode form."""
+        if name in self.sheets:
+            return self.sheets[name]
+        key = label_key(name)
+        for candidate, sheet in self.sheets.items():
+            if label_key(candidate) == key:
+                return sheet
+        return None

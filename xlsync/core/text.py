@@ -1,0 +1,31 @@
+"""Text as users type it: Unicode forms, stray spaces, accents in file names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def normalize_text(value: object) -> str:
+    """NFC, non-breaking spaces folded, runs of blanks collapsed, trimmed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2007", " ")
+    return " ".join(text.split())
+
+
+def label_key(value: object) -> str:
+    """How header labels and codes are compared: normalised and case-folded."""
+    return normalize_text(value).casefold().rstrip(":").strip()
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def ascii_slug(value: object) -> str:
+    """"Thôn Đông 1" → "thon-dong-1": safe in any file system and mail attachment."""
+    text = normalize_text(value).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"

@@ -1,0 +1,95 @@
+"""Where a plan comes from: a plan workbook, a working folder, or the bundled example.
+
+The bundled plan (Kế hoạch 51/KH-UBND of xã Sơn Tây, 2024) is kept as
+reviewable CSV tables in ``templates/plan/``; the .xlsx is built from them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from xlsync.core.issues import CannotRun, Issue
+from xlsync.core.plan import Plan, Sheets
+from xlsync.core.plan_reader import read_plan
+from xlsync.core.sheets import Sheet, WorkbookData
+from xlsync.io.xlsx_read import read_workbook
+
+PLAN_FILE_NAME = "ke-hoach.xlsx"  # what `xlsync init` writes into a working folder
+BUNDLED_NAME = "bundled:ke-hoach-51-KH-UBND-2024"
+
+BUNDLED_TABLES = {
+    "thong_tin.csv": Sheets.INFO,
+    "chi_tieu.csv": Sheets.INDICATORS,
+    "so_lieu.csv": Sheets.ELEMENTS,
+    "don_vi.csv": Sheets.UNITS,
+    "noi_nhan.csv": Sheets.RECIPIENTS,
+    "giao_chi_tieu.csv": Sheets.UNIT_TARGETS,
+}
+
+
+@dataclass(slots=True)
+class LoadedPlan:
+    plan: Plan
+    issues: list[Issue]
+    origin: str  # "option" | "folder" | "bundled"
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.is_error for i in self.issues)
+
+    def require_usable(self) -> Plan:
+        """Reports checked against a broken plan would be judged wrongly: refuse."""
+        errors = sum(1 for i in self.issues if i.is_error)
+        if errors:
+            raise CannotRun("plan-has-errors", file=self.plan.source, count=errors)
+        return self.plan
+
+
+def bundled_tables() -> WorkbookData:
+    folder = resources.files("xlsync.templates") / "plan"
+    workbook = WorkbookData(source=BUNDLED_NAME)
+    for file_name, sheet_name in BUNDLED_TABLES.items():
+        resource = folder / file_name
+        if not resource.is_file():
+            continue
+        rows = list(csv.reader(io.StringIO(resource.read_text(encoding="utf-8"))))
+        workbook.sheets[sheet_name] = Sheet(sheet_name, [[c if c != "" else None for c in r] for r in rows])
+    return workbook
+
+
+def load_bundled_plan() -> LoadedPlan:
+    plan, issues = read_plan(bundled_tables())
+    return LoadedPlan(plan, issues, "bundled")
+
+
+def load_plan_file(path: str | Path) -> LoadedPlan:
+    plan, issues = read_plan(read_workbook(path))
+    return LoadedPlan(plan, issues, "option")
+
+
+def find_folder_plan(start: Path | None = None) -> Path | None:
+    """The plan of the xlsync working folder we are in (or above), as `init` wrote it."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / PLAN_FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def resolve_plan(option: str | Path | None) -> LoadedPlan:
+    """--plan if given, else the working folder's plan, else the bundled example."""
+    if option:
+        if not Path(option).exists():
+            raise CannotRun("file-not-found", file=str(option))
+        return load_plan_file(option)
+    folder_plan = find_folder_plan()
+    if folder_plan is not None:
+        loaded = load_plan_file(folder_plan)
+        loaded.origin = "folder"
+        return loaded
+    return load_bundled_plan()

@@ -1,0 +1,142 @@
+"""Writing a plan as the human-editable plan workbook (docs/plan-workbook.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from xlsync.core.numbers import PASS, Kind
+from xlsync.core.plan import Comparison, InfoKeys, Labels, Method, Plan, Sheets
+from xlsync.io.atomic import atomic_path
+from xlsync.io.xlsx_style import Formats, write_text
+
+GUIDE_SHEET = "Hướng dẫn"
+
+GUIDE = (
+    ("SỔ KẾ HOẠCH THI ĐUA – HƯỚNG DẪN SỬA CHO NĂM SAU", ""),
+    ("Trang «Thông tin»", "Số, tên, cơ quan ban hành, năm và kỳ báo cáo của kế hoạch. Tăng «Phiên bản» mỗi lần sửa."),
+    ("Trang «Chỉ tiêu»", "Mỗi dòng một chỉ tiêu. «So sánh»: ≥ > ≤ < = hoặc Đạt. «Cách tính»: "
+     "Tổng (cộng Tử số của các đơn vị); Tỷ lệ (100 × tổng Tử số / tổng Mẫu số); Bình quân (tổng Tử số / "
+     "tổng Mẫu số, ví dụ thu nhập bình quân đầu người); Đếm đạt (số đơn vị có Tử số «Đạt»); Tỷ lệ đạt "
+     "(100 × số đơn vị Đạt / số đơn vị báo cáo); Định tính (giá trị Đạt/Chưa đạt do một đơn vị báo cáo); "
+     "Giá trị (con số do một đơn vị báo cáo, ví dụ điểm chuẩn y tế). «Tử số», «Mẫu số» ghi mã ở trang "
+     "«Số liệu». «Hệ số» (không bắt buộc) nhân với kết quả, ví dụ 0,001 để đổi triệu đồng sang tỷ đồng."),
+    ("Trang «Số liệu»", "Các số liệu thô đơn vị nhập (số hộ, số hộ nghèo...). «Kiểu»: Số nguyên, Số thập phân, "
+     "Tỷ lệ % (0–100) hoặc Đạt/Chưa đạt. «Cấp báo cáo»: loại đơn vị nhập số liệu này (Thôn, Trường, "
+     "Trạm y tế, HTX, Xã...), nhiều loại cách nhau dấu phẩy."),
+    ("Trang «Đơn vị»", "Các đơn vị báo cáo: mã (không trùng), tên, loại, khối thi đua, email người phụ trách."),
+    ("Trang «Nơi nhận»", "Nơi nhận bản tổng hợp qua email."),
+    ("Trang «Giao chỉ tiêu»", "Không bắt buộc: chỉ tiêu giao riêng cho từng đơn vị (mã đơn vị, mã chỉ tiêu, kế hoạch)."),
+    ("Lưu ý", "Không đổi tên trang và tên cột. Sau khi sửa, chạy «xlsync validate» để kiểm tra sổ kế hoạch."),
+)
+
+
+def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp))
+        formats = Formats(workbook)
+        workbook.set_properties({"title": plan.label, "author": plan.info.issuer,
+                                 "comments": "Sổ kế hoạch thi đua dùng với xlsync"})
+        _write_info(workbook, formats, plan)
+        _write_indicators(workbook, formats, plan)
+        _write_elements(workbook, formats, plan)
+        _write_units(workbook, formats, plan)
+        _write_recipients(workbook, formats, plan)
+        if plan.unit_targets:
+            _write_unit_targets(workbook, formats, plan)
+        _write_guide(workbook, formats)
+        workbook.close()
+    return target
+
+
+def _table(workbook, formats: Formats, name: str, labels: tuple[str, ...], widths: tuple[int, ...]):
+    sheet = workbook.add_worksheet(name)
+    for col, (label, width) in enumerate(zip(labels, widths)):
+        sheet.write_string(0, col, label, formats["header"])
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    return sheet
+
+
+def _cell(sheet, formats: Formats, row: int, col: int, value: object) -> None:
+    if isinstance(value, bool):
+        sheet.write_string(row, col, PASS if value else "Chưa đạt", formats["cell"])
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, formats["number"])
+    elif value in (None, ""):
+        sheet.write_blank(row, col, None, formats["cell"])
+    else:
+        write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+
+
+def _rows(sheet, formats: Formats, rows: list[tuple]) -> None:
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            _cell(sheet, formats, r, c, value)
+    if rows:
+        sheet.autofilter(0, 0, len(rows), len(rows[0]) - 1)
+
+
+def _choices(sheet, col: int, count: int, choices: list[str]) -> None:
+    sheet.data_validation(1, col, max(count, 1) + 200, col, {"validate": "list", "source": choices})
+
+
+def _write_info(workbook, formats: Formats, plan: Plan) -> None:
+    info = plan.info
+    sheet = _table(workbook, formats, Sheets.INFO, Labels.INFO[0], (26, 100))
+    _rows(sheet, formats, [
+        (InfoKeys.PLAN_ID, info.plan_id), (InfoKeys.TITLE, info.title), (InfoKeys.ISSUER, info.issuer),
+        (InfoKeys.ISSUED, info.issued), (InfoKeys.YEAR, info.year), (InfoKeys.PERIOD, info.period),
+        (InfoKeys.VERSION, info.version), (InfoKeys.SIGNER, info.signer),
+        (InfoKeys.SIGNER_TITLE, info.signer_title), (InfoKeys.SENDER, info.sender), (InfoKeys.EXAMPLE, info.note),
+    ])
+
+
+def _write_indicators(workbook, formats: Formats, plan: Plan) -> None:
+    labels = (*Labels.INDICATORS[0][:9], "Hệ số", "Ghi chú")
+    sheet = _table(workbook, formats, Sheets.INDICATORS, labels, (8, 20, 60, 16, 9, 12, 12, 18, 14, 8, 50))
+    rows = [
+        (i.code, i.group, i.name, i.unit, i.comparison.value, i.target, i.method.value, i.numerator,
+         i.denominator, None if i.factor == 1 else i.factor, i.note)
+        for i in plan.indicators
+    ]
+    _rows(sheet, formats, rows)
+    _choices(sheet, 4, len(rows), [c.value for c in Comparison])
+    _choices(sheet, 6, len(rows), [m.value for m in Method])
+
+
+def _write_elements(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.ELEMENTS, (*Labels.ELEMENTS[0], "Ghi chú"), (20, 55, 14, 16, 18, 40))
+    rows = [(e.code, e.name, e.unit, e.kind.value, ", ".join(e.reported_by), e.note) for e in plan.elements.values()]
+    _rows(sheet, formats, rows)
+    _choices(sheet, 3, len(rows), [k.value for k in Kind])
+
+
+def _write_units(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.UNITS, (*Labels.UNITS[0], "Ghi chú"), (10, 32, 14, 24, 34, 20))
+    _rows(sheet, formats, [(u.code, u.name, u.type, u.block, u.email, u.note) for u in plan.units.values()])
+
+
+def _write_recipients(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.RECIPIENTS, (*Labels.RECIPIENTS[0], "Ghi chú"), (50, 34, 20))
+    _rows(sheet, formats, [(r.name, r.email, r.note) for r in plan.recipients])
+
+
+def _write_unit_targets(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.UNIT_TARGETS, Labels.UNIT_TARGETS[0], (14, 14, 12))
+    _rows(sheet, formats, [(t.unit, t.indicator, t.target) for t in plan.unit_targets])
+
+
+def _write_guide(workbook, formats: Formats) -> None:
+    sheet = workbook.add_worksheet(GUIDE_SHEET)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 110)
+    for row, (title, body) in enumerate(GUIDE):
+        sheet.write_string(row, 0, title, formats["bold"])
+        sheet.write_string(row, 1, body, formats["wrap"])

@@ -1,0 +1,101 @@
+"""Rendering a unit's report template (a :class:`ReportLayout`) as an .xlsx file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from xlsync.core.numbers import FAIL, PASS, Kind
+from xlsync.core.template import INSTRUCTIONS_SHEET, KIND_HINTS, META_SHEET, ReportLayout
+from xlsync.io.atomic import atomic_path
+from xlsync.io.xlsx_style import Formats
+
+_VALIDATION_TITLE = "Nhập số liệu"
+
+
+def _validation(kind: Kind) -> dict:
+    """Data validation for an input cell.
+
+    Numbers use the "warning" style: Excel on an English-locale PC may read
+    "96,5" differently, and xlsync checks the value anyway, so the user is
+    warned rather than blocked.
+    """
+    hint = {"input_title": _VALIDATION_TITLE, "input_message": KIND_HINTS[kind]}
+    if kind is Kind.PASS_FAIL:
+        return {"validate": "list", "source": [PASS, FAIL], "error_title": "Giá trị không hợp lệ",
+                "error_message": "Chọn Đạt hoặc Chưa đạt.", **hint}
+    criteria = {
+        Kind.INTEGER: {"validate": "integer", "criteria": ">=", "value": 0},
+        Kind.DECIMAL: {"validate": "decimal", "criteria": ">=", "value": 0},
+        Kind.PERCENT: {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100},
+    }[kind]
+    return {**criteria, "error_type": "warning", "error_title": "Kiểm tra lại số liệu",
+            "error_message": KIND_HINTS[kind], **hint}
+
+
+def write_report_template(layout: ReportLayout, path: str | Path) -> Path:
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp))
+        formats = Formats(workbook)
+        workbook.set_properties({
+            "title": f"Báo cáo thi đua – {layout.unit.name}",
+            "subject": layout.plan.label,
+            "author": layout.plan.info.issuer,
+            "comments": "Mẫu báo cáo tạo bởi xlsync",
+        })
+        for key, value in layout.metadata.items():
+            workbook.set_custom_property(f"xlsync_{key}", value)
+        _report_sheet(workbook, formats, layout)
+        _instructions_sheet(workbook, formats, layout)
+        _meta_sheet(workbook, layout)
+        workbook.close()
+    return target
+
+
+def _report_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:
+    sheet = workbook.add_worksheet("Báo cáo")
+    sheet.protect("", {"format_columns": True, "format_rows": True})
+    for col, width in enumerate(layout.column_widths):
+        sheet.set_column(col, col, width)
+    merged = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in layout.merges}
+    for cell in layout.cells:
+        fmt = formats[cell.style]
+        if (cell.row, cell.col) in merged:
+            r2, c2 = merged[(cell.row, cell.col)]
+            sheet.merge_range(cell.row, cell.col, r2, c2, cell.value, fmt)
+        else:
+            sheet.write_string(cell.row, cell.col, str(cell.value), fmt)
+    for item in layout.inputs:
+        style = "input_integer" if item.element.kind is Kind.INTEGER else "input"
+        sheet.write_blank(item.row, item.col, None, formats[style])
+        sheet.data_validation(item.row, item.col, item.row, item.col, _validation(item.element.kind))
+    for row, col in layout.note_cells:
+        sheet.write_blank(row, col, None, formats["note"])
+    sheet.freeze_panes(layout.header_row + 1, 0)
+    sheet.set_paper(9)  # A4
+    sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(layout.header_row)
+    sheet.set_margins(left=0.8, right=0.6, top=0.8, bottom=0.8)
+    sheet.set_footer("&CTrang &P/&N")
+    sheet.activate()
+
+
+def _instructions_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:
+    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+    sheet.set_column(0, 0, 110)
+    for row, line in enumerate(layout.instructions):
+        sheet.write_string(row, 0, line, formats["bold" if row == 0 else "wrap"])
+    sheet.set_paper(9)
+    sheet.protect("")
+
+
+def _meta_sheet(workbook, layout: ReportLayout) -> None:
+    sheet = workbook.add_worksheet(META_SHEET)
+    for row, (key, value) in enumerate(layout.metadata.items()):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, value)
+    sheet.protect("")
+    sheet.hide()

@@ -1,0 +1,56 @@
+"""The office's main job: unit reports in, the master workbook out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from xlsync.core.consolidate import Consolidation, Source, consolidate
+from xlsync.core.issues import CannotRun
+from xlsync.io.master_xlsx import write_master
+from xlsync.io.plan_source import LoadedPlan
+from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, load_source
+
+
+def sources_from(files: list[CheckedFile]) -> list[Source]:
+    """The checked files that are reports (or unreadable), as consolidation sources.
+
+    A plan workbook or an earlier master lying in the reports folder is not a
+    report and is passed over.
+    """
+    return [
+        Source(f.path, f.report, f.issues, dict(f.workbook.metadata) if f.workbook else {})
+        for f in files
+        if f.kind in ("report", "unreadable")
+    ]
+
+
+def consolidate_files(
+    files: list[CheckedFile], loaded: LoadedPlan, out: str | Path, period: str | None = None
+) -> Consolidation:
+    plan = loaded.require_usable()
+    out_path = Path(out).resolve()
+    # Never read our own output as an input on a second run.
+    files = [f for f in files if Path(f.path).resolve() != out_path]
+    check_workbooks(files, loaded)
+    result = consolidate(plan, sources_from(files), period)
+    write_master(result, out_path)
+    return result
+
+
+def consolidate_paths(
+    paths: Iterable[Path | str],
+    loaded: LoadedPlan,
+    out: str | Path,
+    period: str | None = None,
+    progress: Progress | None = None,
+) -> Consolidation:
+    paths = list(paths)
+    if not paths:
+        raise CannotRun("no-sources", paths="")
+    files = []
+    for path in paths:
+        files.append(load_source(path))
+        if progress:
+            progress(str(path))
+    return consolidate_files(files, loaded, out, period)

@@ -1,0 +1,81 @@
+"""`xlsync demo`: the whole reporting round on the bundled example, end to end.
+
+A working folder with the bundled plan; templates for the example units;
+reports filled with seeded example figures (one unit with deliberate
+mistakes, one unit that did not submit); validation; consolidation into
+``tong-hop.xlsx``; annotated copies of the reports with problems.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlsync.core.consolidate import Consolidation, expected_units
+from xlsync.core.example_data import example_values
+from xlsync.core.numbers import format_number
+from xlsync.core.template import report_layout
+from xlsync.io.feedback import write_feedback_copy
+from xlsync.io.plan_source import PLAN_FILE_NAME, load_bundled_plan
+from xlsync.io.plan_xlsx import write_plan_workbook
+from xlsync.io.report_fill import fill_template
+from xlsync.io.xlsx_read import iter_workbook_paths
+from xlsync.jobs.consolidate import consolidate_paths
+from xlsync.jobs.setup import REPORTS_FOLDER, TEMPLATES_FOLDER, template_name, write_templates
+from xlsync.jobs.validate import Progress
+
+MASTER_NAME = "tong-hop.xlsx"
+FEEDBACK_FOLDER = "kiem-tra"
+UNIT_WITH_MISTAKES = "T03"
+UNIT_NOT_SUBMITTED = "T07"
+# What the demo's careless village typed: text in a number cell, and more poor households than households.
+MISTAKES = {"DAN_HUOU": "khoảng 150", "HO_NGHEO": 400, "SO_HO": 250}
+
+
+@dataclass(slots=True)
+class DemoRun:
+    folder: Path
+    master: Path
+    consolidation: Consolidation
+    feedback: list[Path]
+
+
+def typed_like_a_person(values: dict[str, object]) -> dict[str, object]:
+    """Decimals typed Vietnamese-style as text ("442,75"), as on a PC whose Excel is set to English."""
+    return {k: (format_number(v) if isinstance(v, float) and not v.is_integer() else v) for k, v in values.items()}
+
+
+def run_demo(folder: str | Path, seed: int = 2024, progress: Progress | None = None) -> DemoRun:
+    folder = Path(folder)
+    loaded = load_bundled_plan()
+    plan = loaded.plan
+    folder.mkdir(parents=True, exist_ok=True)
+    write_plan_workbook(plan, folder / PLAN_FILE_NAME)
+
+    reports = folder / REPORTS_FOLDER
+    shutil.rmtree(reports, ignore_errors=True)
+    reports.mkdir()
+    units = expected_units(plan)
+    templates = folder / TEMPLATES_FOLDER
+    write_templates(plan, templates, units)
+    for unit in units:
+        if unit.code == UNIT_NOT_SUBMITTED:
+            continue
+        values = typed_like_a_person(example_values(plan, unit, seed))
+        if unit.code == UNIT_WITH_MISTAKES:
+            values.update(MISTAKES)
+        name = template_name(unit)
+        fill_template(templates / name, report_layout(plan, unit), values, reports / name)
+
+    master = folder / MASTER_NAME
+    result = consolidate_paths(iter_workbook_paths([reports]), loaded, master, progress=progress)
+
+    feedback_dir = folder / FEEDBACK_FOLDER
+    shutil.rmtree(feedback_dir, ignore_errors=True)
+    feedback = [
+        write_feedback_copy(source.path, source.issues, feedback_dir)
+        for source in result.sources
+        if source.issues and source.report is not None
+    ]
+    return DemoRun(folder, master, result, feedback)
