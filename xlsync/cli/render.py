@@ -67,7 +67,7 @@ def print_consolidation(result, master: str, lang: str) -> None:
     from xlsync.core.numbers import PASS, format_number, format_value
 
     table = Table(title=text("summary-title", lang, period=result.period))
-    for key in ("col-code", "col-indicator", "col-target", "col-actual", "col-ratio", "col-verdict"):
+    for key in ("col-indicator-code", "col-indicator", "col-target", "col-actual", "col-ratio", "col-verdict"):
         table.add_column(text(key, lang), overflow="fold")
     for item in result.results:
         ind = item.indicator

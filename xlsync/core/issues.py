@@ -7,12 +7,14 @@ Modelled on frictionless: every record has a stable ``code``, a position
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
 
 from xlsync.core.messages import RECORDS, render
+from xlsync.core.numbers import format_number
 
 Severity = Literal["error", "warning"]
+RECORD_FIELDS = ("code", "severity", "file", "sheet", "cell", "value", "message_vi", "message_en")
 LANGS = ("vi", "en")
 
 
@@ -31,7 +33,8 @@ class Issue:
         return self.message_en if lang == "en" else self.message_vi
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        """The record as JSON consumers read it: position first, then the messages."""
+        return {name: getattr(self, name) for name in RECORD_FIELDS}
 
     @property
     def is_error(self) -> bool:
@@ -55,7 +58,7 @@ def make_issue(
     the position are available to the templates too.
     """
     entry = RECORDS[code]
-    text = "" if value is None else str(value)
+    text = display_value(value)
     fields = {"file": file, "sheet": sheet, "cell": cell, "value": text, **params}
     return Issue(
         code=code,
@@ -67,6 +70,15 @@ def make_issue(
         cell=cell,
         value=text,
     )
+
+
+def display_value(value: object) -> str:
+    """A cell value as the user would read it ("1.234,5", not "1234.5")."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
 
 
 @dataclass(slots=True)

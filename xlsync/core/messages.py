@@ -74,9 +74,9 @@ RECORDS: dict[str, Entry] = {
     ),
     "numerator-exceeds-denominator": Entry(
         E,
-        "Ô {cell}: {numerator_name} ({numerator_value}, ô {numerator_cell}) lớn hơn "
+        "Ô {cell}: {numerator_name} ({numerator_value}) lớn hơn "
         "{denominator_name} ({denominator_value}, ô {denominator_cell}).",
-        "Cell {cell}: {numerator_name} ({numerator_value}, cell {numerator_cell}) exceeds "
+        "Cell {cell}: {numerator_name} ({numerator_value}) exceeds "
         "{denominator_name} ({denominator_value}, cell {denominator_cell}).",
     ),
     "missing-cell": Entry(
@@ -626,6 +626,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "cells; cells that need fixing will be coloured and carry a note.",
     ),
     "checking": ("Đang kiểm tra", "Checking"),
+    "unexpected": (
+        "Lỗi không mong đợi ({detail}). Không tệp nào bị sửa. Hãy gửi thông báo này cho người hỗ trợ.",
+        "Unexpected error ({detail}). No file was changed. Please send this message to your support contact.",
+    ),
+    "plan-folder": ("sổ kế hoạch của thư mục làm việc", "the working folder's plan"),
+    "col-indicator-code": ("Mã", "Code"),
     "summary-title": ("Kết quả thực hiện chỉ tiêu – {period}", "Indicator results – {period}"),
     "col-indicator": ("Chỉ tiêu", "Indicator"),
     "col-target": ("Kế hoạch", "Target"),

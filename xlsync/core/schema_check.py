@@ -15,7 +15,7 @@ from typing import Callable
 import pandas as pd
 import pandera.pandas as pa
 
-from xlsync.core.issues import Issue, make_issue
+from xlsync.core.issues import Issue, display_value, make_issue
 from xlsync.schemas.checks import RECORD_CODES
 
 
@@ -103,10 +103,10 @@ def _ratio_record(idx: object, statistics: dict, locate: Locate) -> Issue:
         cell=numerator.cell,
         value=numerator.value,
         numerator_name=numerator.params.get("name", statistics["numerator"]),
-        numerator_value=numerator.value,
+        numerator_value=display_value(numerator.value),
         numerator_cell=numerator.cell,
         denominator_name=denominator.params.get("name", statistics["denominator"]),
-        denominator_value=denominator.value,
+        denominator_value=display_value(denominator.value),
         denominator_cell=denominator.cell,
     )
 

@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled plan, a CLI runner, and the network guard."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from xlsync.core.plan import Plan
+from xlsync.io.plan_source import load_bundled_plan
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    return load_bundled_plan()
+
+
+@pytest.fixture(scope="session")
+def plan(bundled) -> Plan:
+    return bundled.plan
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    """Run `xlsync ...` in-process from an empty folder; returns (exit code, stdout, stderr)."""
+    from xlsync.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("XLSYNC_LANG", raising=False)
+
+    def run(*args: str):
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run

@@ -1,0 +1,115 @@
+"""The bundled plan transcribes section II.2 of the 2024 plan; the plan workbook round-trips."""
+
+from __future__ import annotations
+
+import pytest
+
+from xlsync.core.plan import Comparison, Method
+from xlsync.io.plan_source import load_plan_file
+from xlsync.io.plan_xlsx import write_plan_workbook
+
+# Every target of section II.2 (a–d) of Kế hoạch 51/KH-UBND, as (comparison, target).
+SEED_TARGETS = {
+    "KT01": ("≥", 442.75), "KT02": ("≥", 55), "KT03": ("≥", 6.99), "KT04": ("Đạt", True),
+    "KT05": ("≥", 2), "KT06": ("≥", 1700), "KT07": ("≥", 3.5), "KT08": ("≥", 82), "KT09": ("≥", 2.9),
+    "KT10": ("≥", 10), "VH01": ("≥", 1), "VH02": ("≥", 88.5), "VH03": ("≥", 96.5), "VH04": ("≥", 19.9),
+    "VH05": ("<", 5.1), "VH06": ("<", 5.8), "VH07": ("<", 3.0), "VH08": ("≥", 76.3), "VH09": (">", 97.4),
+    "VH10": ("≥", 100), "VH11": ("≤", 3.22), "VH12": ("≥", 70), "MT01": ("≥", 90), "QP01": ("Đạt", True),
+}
+
+
+def test_bundled_plan_has_every_seed_target(plan):
+    found = {i.code: (i.comparison.value, i.target) for i in plan.indicators}
+    assert found == {code: (c, pytest.approx(t) if not isinstance(t, bool) else t)
+                     for code, (c, t) in SEED_TARGETS.items()}
+
+
+def test_bundled_plan_info_and_recipients(plan):
+    assert plan.info.plan_id == "51/KH-UBND"
+    assert plan.info.issuer == "UBND xã Sơn Tây"
+    assert plan.info.signer == "Cao Văn Đức"
+    assert len(plan.recipients) == 9
+    assert plan.recipients[0].name.startswith("Hội đồng Thi đua – Khen thưởng huyện")
+    assert all(u.note == "Ví dụ" for u in plan.units.values()), "example units must be marked as examples"
+
+
+def test_every_indicator_references_existing_elements(plan):
+    for indicator in plan.indicators:
+        assert indicator.numerator in plan.elements
+        if indicator.method in (Method.RATE, Method.QUOTIENT):
+            assert indicator.denominator in plan.elements
+
+
+def test_bundled_plan_reports_only_the_poor_household_conflict(bundled):
+    assert [i.code for i in bundled.issues] == ["conflicting-targets"]
+    issue = bundled.issues[0]
+    assert issue.severity == "warning"
+    assert "VH07" in issue.message_vi and "VH11" in issue.message_vi
+    assert "3,22" in issue.message_vi
+
+
+def test_plan_workbook_round_trips(plan, tmp_path):
+    path = write_plan_workbook(plan, tmp_path / "ke-hoach.xlsx")
+    loaded = load_plan_file(path)
+    assert [i.code for i in loaded.issues] == ["conflicting-targets"]
+    assert loaded.issues[0].cell == "A18"
+    again = loaded.plan
+    assert [(i.code, i.comparison, i.target, i.method, i.numerator, i.denominator, i.factor) for i in again.indicators] == \
+        [(i.code, i.comparison, i.target, i.method, i.numerator, i.denominator, i.factor) for i in plan.indicators]
+    assert list(again.elements) == list(plan.elements)
+    assert [(u.code, u.type, u.block, u.email) for u in again.units.values()] == \
+        [(u.code, u.type, u.block, u.email) for u in plan.units.values()]
+    assert again.fingerprint == plan.fingerprint
+
+
+def _plan_grid(plan_rows):
+    from xlsync.core.sheets import Sheet, WorkbookData
+    from xlsync.io.plan_source import bundled_tables
+
+    workbook = bundled_tables()
+    workbook.source = "ke-hoach.xlsx"
+    for sheet_name, rows in plan_rows.items():
+        workbook.sheets[sheet_name] = Sheet(sheet_name, rows)
+    return workbook
+
+
+INDICATOR_HEADER = ["Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính", "So sánh", "Kế hoạch", "Cách tính", "Tử số", "Mẫu số", "Ghi chú"]
+
+
+def test_plan_validator_reports_bad_rows_at_their_cells():
+    from xlsync.core.plan_reader import read_plan
+
+    rows = [
+        ["Danh sách chỉ tiêu"],  # a title row above the table is fine
+        INDICATOR_HEADER,
+        ["A1", "Kinh tế", "Tỷ lệ hộ nghèo", "%", "<", "3,0", "Tỷ lệ", "HO_NGHEO", "SO_HO", None],
+        ["A1", "Kinh tế", "Trùng mã", "%", "≥", "5", "Tổng", "DAN_SO", None, None],
+        ["A3", "Kinh tế", "So sánh sai", "%", "~", "5", "Tổng", "DAN_SO", None, None],
+        ["A4", "Kinh tế", "Cách tính sai", "%", "≥", "5", "Cộng", "DAN_SO", None, None],
+        ["A5", "Kinh tế", "Mã số liệu sai", "%", "≥", "5", "Tổng", "KHONG_CO", None, None],
+        ["A6", "Kinh tế", "Thiếu mẫu số", "%", "≥", "5", "Tỷ lệ", "HO_NGHEO", None, None],
+        ["A7", "Kinh tế", "Kế hoạch chữ", "%", "≥", "năm", "Tổng", "DAN_SO", None, None],
+        ["A8", "Kinh tế", "Đếm đạt trên số", "đv", "≥", "2", "Đếm đạt", "DAN_SO", None, None],
+    ]
+    plan, issues = read_plan(_plan_grid({"Chỉ tiêu": rows}))
+    found = {(i.code, i.cell) for i in issues}
+    assert ("duplicate-code", "A4") in found
+    assert ("invalid-choice", "E5") in found
+    assert ("invalid-choice", "G6") in found
+    assert ("unknown-element", "H7") in found
+    assert ("missing-cell", "I8") in found
+    assert ("type-error", "F9") in found
+    assert ("element-kind-mismatch", "H10") in found
+    assert all(i.sheet == "Chỉ tiêu" and i.file == "ke-hoach.xlsx" for i in issues)
+    assert [i.code for i in plan.indicators] == ["A1"]
+
+
+def test_missing_sheet_and_missing_label_are_reported():
+    from xlsync.core.plan_reader import read_plan
+
+    workbook = _plan_grid({"Đơn vị": [["Mã", "Tên", "Loại", "Email"], ["T1", "Thôn 1", "Thôn", "x@y.vn"]]})
+    del workbook.sheets["Nơi nhận"]
+    _, issues = read_plan(workbook)
+    assert ("missing-sheet", "Nơi nhận") in {(i.code, i.sheet) for i in issues}
+    missing = [i for i in issues if i.code == "missing-label"]
+    assert [(i.sheet, "Khối thi đua" in i.message_vi) for i in missing] == [("Đơn vị", True)]
