@@ -8,6 +8,9 @@ from click.testing import CliRunner
 from xlsync.core.plan import Plan
 from xlsync.io.plan_source import load_bundled_plan
 
+# No test may reach beyond 127.0.0.1 (tests/network_guard.py).
+pytest_plugins = ["network_guard"]
+
 
 @pytest.fixture(scope="session")
 def bundled():

@@ -8,15 +8,15 @@ from typing import Mapping
 from openpyxl import load_workbook
 
 from xlsync.core.plan import Plan
+from xlsync.core.sheets import cell_address
 from xlsync.core.template import REPORT_SHEET, report_layout
-from xlsync.jobs.setup import template_name
+from xlsync.io.report_fill import fill_template
 from xlsync.io.report_xlsx import write_report_template
+from xlsync.jobs.setup import template_name
 
 
 def value_cells(plan: Plan, unit_code: str) -> dict[str, str]:
     """Element code → address of its input cell in the unit's template."""
-    from xlsync.core.sheets import cell_address
-
     layout = report_layout(plan, plan.units[unit_code])
     return {item.element.code: cell_address(item.row, item.col) for item in layout.inputs}
 
@@ -31,18 +31,24 @@ def fill_report(
     period: str | None = None,
     notes: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write the unit's template, then type ``values`` into it with openpyxl (as Excel would save them)."""
+    """Write the unit's template, then type ``values`` into it (as Excel would save them).
+
+    Notes are stored as text cells even when they start with "=", as a
+    quote-prefixed cell or a Google Sheet's plain text would be.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     unit = plan.units[unit_code]
+    layout = report_layout(plan, unit, period)
     path = folder / (name or template_name(unit))
-    write_report_template(report_layout(plan, unit, period), path)
-    workbook = load_workbook(path)
-    sheet = workbook[REPORT_SHEET]
-    cells = value_cells(plan, unit_code)
-    for code, value in values.items():
-        sheet[cells[code]] = value
-    for code, note in (notes or {}).items():
-        row = int("".join(ch for ch in cells[code] if ch.isdigit()))
-        sheet.cell(row=row, column=5, value=note)
-    workbook.save(path)
+    write_report_template(layout, path)
+    fill_template(path, layout, values, path)
+    if notes:
+        book = load_workbook(path)
+        sheet = book[REPORT_SHEET]
+        cells = value_cells(plan, unit_code)
+        for code, note in notes.items():
+            cell = sheet[cells[code].replace("D", "E", 1)]
+            cell.value = note
+            cell.data_type = "s"
+        book.save(path)
     return path

@@ -272,6 +272,11 @@ RECORDS: dict[str, Entry] = {
         "Thư mục «{file}» đã có kế hoạch; không ghi đè.",
         "Folder '{file}' already has a plan; not overwriting it.",
     ),
+    "not-a-master": Entry(
+        E,
+        "Tệp «{file}» không phải sổ tổng hợp do xlsync tạo (thiếu trang ẩn «_xlsync»).",
+        "File '{file}' is not a master workbook made by xlsync (no hidden '_xlsync' sheet).",
+    ),
     # --- consolidation -----------------------------------------------------
     "duplicate-unit": Entry(
         E,

@@ -23,32 +23,21 @@ from xlsync import __version__
 from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation, Status, element_totals
 from xlsync.core.issues import Issue
+from xlsync.core.master import (
+    BY_UNIT_LABELS, CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, MasterSheets,
+)
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import Comparison
 from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, PASS_FILL, PASS_FONT, Formats, write_text
 
 
-class MasterSheets:
-    SUMMARY = "Tổng hợp"
-    BY_UNIT = "Theo đơn vị"
-    PROGRESS = "Tiến độ nộp"
-    CHECKS = "Kiểm tra"
-    SOURCES = "Nguồn"
-    META = "_xlsync"
-
-
 SUMMARY_LABELS = ("Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính", "So sánh", "Kế hoạch", "Thực hiện",
                   "Tỷ lệ đạt (%)", "Đánh giá", "Cách tính", "Ghi chú")
 SUMMARY_WIDTHS = (7, 16, 52, 14, 8, 11, 12, 11, 11, 26, 30)
-PROGRESS_LABELS = ("Mã đơn vị", "Tên đơn vị", "Loại", "Khối thi đua", "Tình trạng", "Tệp nguồn",
-                   "Sửa lần cuối", "Số lỗi", "Số cảnh báo", "Được tổng hợp")
-CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
-SOURCE_LABELS = ("Tệp", "Đường dẫn", "Kích thước (byte)", "SHA-256", "Sửa lần cuối", "Đơn vị",
-                 "Kế hoạch", "Phiên bản kế hoạch", "Phiên bản mẫu")
 UNIT_TARGET_LABELS = ("Mã đơn vị", "Tên đơn vị", "Mã", "Chỉ tiêu", "So sánh", "Kế hoạch", "Thực hiện",
                       "Tỷ lệ đạt (%)", "Đánh giá")
-YES, NO = "Có", "Không"
+YES, NO = INCLUDED_YES, "Không"
 HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title block
 
 
@@ -212,7 +201,7 @@ def _by_unit(workbook, formats: Formats, consolidation: Consolidation) -> None:
     plan = consolidation.plan
     units = [status.unit for status in consolidation.statuses]
     included = {s.unit.code for s in consolidation.statuses if s.included}
-    labels = ("Mã", "Số liệu", "Đơn vị tính", *[u.code for u in units], "Toàn xã")
+    labels = (*BY_UNIT_LABELS, *[u.code for u in units], "Toàn xã")
     _header(sheet, formats, 1, labels, (16, 44, 12))
     sheet.write_string(0, 0, "Số liệu của từng đơn vị (chỉ các đơn vị được tổng hợp) và tổng toàn xã", formats["bold"])
     for col, unit in enumerate(units, start=3):
@@ -329,7 +318,7 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
     _header(sheet, formats, header, SOURCE_LABELS, (28, 50, 14, 66, 20, 10, 14, 16, 10))
     for row, source in enumerate(consolidation.sources, start=header + 1):
         report, meta = source.report, source.metadata
-        values = (Path(source.path).name, meta.get("path", source.path), meta.get("size", ""), meta.get("sha256", ""),
+        values = (source.path, meta.get("path", source.path), meta.get("size", ""), meta.get("sha256", ""),
                   meta.get("modified", ""), report.unit.code if report and report.unit else "",
                   report.plan_id if report else "", report.plan_fingerprint if report else "",
                   report.metadata.get("template_version", "") if report else "")
@@ -342,7 +331,7 @@ def _meta(workbook, consolidation: Consolidation, created: datetime) -> None:
     sheet = workbook.add_worksheet(MasterSheets.META)
     plan = consolidation.plan
     items = {
-        "kind": "master",
+        "kind": MASTER_KIND,
         "plan_id": plan.info.plan_id,
         "plan_fingerprint": plan.fingerprint,
         "period": consolidation.period,
