@@ -494,6 +494,63 @@ RECORDS: dict[str, Entry] = {
         "«{title}» ({block}): hạn mức {percent}% của {base} đơn vị chưa đủ một suất; không đề nghị đơn vị nào.",
         "'{title}' ({block}): a quota of {percent}% of {base} units is less than one place; no unit is proposed.",
     ),
+    # --- scoring: plan sheets, score sheets, the score command -----------------
+    "unknown-block": Entry(
+        E,
+        "Ô {cell}: khối thi đua «{value}» không có ở cột «Khối thi đua» của trang «Đơn vị». "
+        "Nhiều khối cách nhau dấu chấm phẩy (;).",
+        "Cell {cell}: emulation block '{value}' is not in the 'Khối thi đua' column of the 'Đơn vị' sheet. "
+        "Separate several blocks with a semicolon (;).",
+    ),
+    "unknown-indicator": Entry(
+        E,
+        "Ô {cell}: mã chỉ tiêu «{value}» không có trong trang «Chỉ tiêu».",
+        "Cell {cell}: indicator code '{value}' is not on the 'Chỉ tiêu' sheet.",
+    ),
+    "criterion-limits-inverted": Entry(
+        E,
+        "Ô {cell}: tiêu chí {code} có mức sàn và mức trần ngược nhau (điểm từ {low} đến {high}).",
+        "Cell {cell}: criterion {code} has its floor and ceiling the wrong way round (points from {low} to {high}).",
+    ),
+    "criterion-without-unit-targets": Entry(
+        W,
+        "Ô {cell}: tiêu chí định lượng {code} dùng chỉ tiêu {value}, nhưng chỉ tiêu này chưa được giao cho: "
+        "{units} (trang «Giao chỉ tiêu»); các đơn vị này sẽ được 0 điểm ở tiêu chí này.",
+        "Cell {cell}: quantitative criterion {code} uses indicator {value}, which is not assigned to: "
+        "{units} ('Giao chỉ tiêu' sheet); these units will score 0 on it.",
+    ),
+    "plan-without-criteria": Entry(
+        E,
+        "Kế hoạch «{file}» chưa có trang «Tiêu chí chấm điểm» (hoặc trang này chưa có tiêu chí nào); không chấm điểm được.",
+        "The plan '{file}' has no 'Tiêu chí chấm điểm' sheet (or no criteria on it); there is nothing to score.",
+    ),
+    "unknown-block-option": Entry(
+        E,
+        "Không có khối thi đua «{value}» trong kế hoạch. Các khối: {blocks}.",
+        "There is no emulation block '{value}' in the plan. Blocks: {blocks}.",
+    ),
+    "no-score-sheets": Entry(
+        E,
+        "Không tìm thấy bảng chấm điểm nào (.xlsx) trong: {paths}.",
+        "No score workbooks (.xlsx) found in: {paths}.",
+    ),
+    "not-a-score-sheet": Entry(
+        W,
+        "Tệp «{file}» không phải bảng chấm điểm (là tệp loại «{kind}»); bỏ qua.",
+        "File '{file}' is not a score workbook (it is a '{kind}' file); skipped.",
+    ),
+    "score-criteria-changed": Entry(
+        W,
+        "Bảng chấm điểm lập theo bộ tiêu chí {found}; tiêu chí trong kế hoạch hiện là {expected}. "
+        "Hãy kiểm tra lại các tiêu chí đã sửa.",
+        "The score workbook was made for criteria set {found}; the plan's criteria are now {expected}. "
+        "Check the criteria that changed.",
+    ),
+    "score-sheet-no-units": Entry(
+        E,
+        "Trang «{sheet}»: không tìm thấy mã đơn vị nào ở dòng {row}, phía trên các cột «Tự chấm».",
+        "Sheet '{sheet}': no unit code found on row {row}, above the 'Tự chấm' columns.",
+    ),
     # --- Google Sheets -----------------------------------------------------
     "gsheet-quota": Entry(
         E,
@@ -810,6 +867,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "'{title}': equal with {others} at the limit ({places} places left for {count} units); "
         "not proposed, the emulation council decides.",
     ),
+    # --- score sheets and ranking ---------------------------------------------
+    "score-templates-done": (
+        "Đã tạo {count} bảng chấm điểm trong {path}.",
+        "Wrote {count} score workbooks to {path}.",
+    ),
+    "scoring-written": (
+        "Đã ghi trang «Chấm điểm» và «Xếp hạng» vào sổ tổng hợp: {path}",
+        "Wrote the 'Chấm điểm' and 'Xếp hạng' sheets into the master workbook: {path}",
+    ),
+    "ranking-title": ("Xếp hạng thi đua – {period}", "Emulation ranking – {period}"),
+    "col-block": ("Khối thi đua", "Block"),
+    "col-rank": ("Hạng", "Rank"),
+    "col-unit": ("Đơn vị", "Unit"),
+    "col-total": ("Tổng điểm", "Total"),
+    "col-award": ("Danh hiệu đề nghị", "Proposed title"),
+    "tied-mark": ("(đồng hạng)", "(tied)"),
+    "score-sheets-written": ("Bảng chấm điểm: {path}", "Score workbooks: {path}"),
     # --- buttons of the Excel control workbook ---------------------------------
     "macro-not-ready": (
         "«{button}»: chức năng này chưa có trong phiên bản xlsync đang cài.",

@@ -26,6 +26,9 @@ def fill_template(template: str | Path, layout: ReportLayout, values: Mapping[st
         value = values[item.element.code]
         if isinstance(value, bool):
             value = PASS if value else FAIL
-        sheet[cell_address(item.row, item.col)] = value
+        cell = sheet[cell_address(item.row, item.col)]
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # typed text, even "=...", is text: openpyxl would make it a formula
     workbook.save(out)
     return Path(out)

@@ -120,12 +120,12 @@ def read_workbook(path: _PathLike, *, display_name: str | None = None) -> Workbo
     """
     path = Path(path)
     name = display_name or str(path)
-    content = _load(path, name)
+    content, status = _load(path, name)
     _inspect_content(content, name)
     return WorkbookData(
         source=name,
         sheets=_read_sheets(content, name),
-        metadata=_file_metadata(path, content),
+        metadata=_file_metadata(path, status, content),
     )
 
 
@@ -133,17 +133,17 @@ def inspect_file(path: _PathLike, *, display_name: str | None = None) -> None:
     """Run every safety check on ``path`` without parsing it; raise :class:`CannotRun` on failure."""
     path = Path(path)
     name = display_name or str(path)
-    _inspect_content(_load(path, name), name)
+    _inspect_content(_load(path, name)[0], name)
 
 
-def _load(path: Path, name: str) -> bytes:
-    """The file's bytes, read once so the checks and the parser see the same content."""
+def _load(path: Path, name: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and status, read once so the checks and the parser see the same content."""
     if path.is_dir():
         raise CannotRun("not-a-workbook", file=name, detail_vi=" (đây là thư mục)", detail_en=" (it is a folder)")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CannotRun("workbook-too-large", file=name, size=_human_size(size))
+        status = path.stat()
+        if status.st_size > MAX_FILE_BYTES:
+            raise CannotRun("workbook-too-large", file=name, size=_human_size(status.st_size))
         content = path.read_bytes()
     except FileNotFoundError:
         raise CannotRun("file-not-found", file=name) from None
@@ -151,7 +151,7 @@ def _load(path: Path, name: str) -> bytes:
         raise CannotRun("file-unreadable", file=name, detail=exc.strerror or type(exc).__name__) from exc
     if not content:
         raise CannotRun("empty-file", file=name)
-    return content
+    return content, status
 
 
 def _read_sheets(content: bytes, name: str) -> dict[str, Sheet]:
@@ -193,8 +193,8 @@ def _clean_rows(grid: list[list[object]]) -> list[list[Cell]]:
     return rows
 
 
-def _file_metadata(path: Path, content: bytes) -> dict[str, str]:
-    modified = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+def _file_metadata(path: Path, status: os.stat_result, content: bytes) -> dict[str, str]:
+    modified = datetime.fromtimestamp(status.st_mtime).astimezone()
     return {
         "size": str(len(content)),
         "sha256": hashlib.sha256(content).hexdigest(),
@@ -358,16 +358,18 @@ def _xml_head(head: bytes) -> str:
 # --- sheet extent -----------------------------------------------------------
 #
 # Fast path: a few byte searches prove the extent small for sheets written the
-# usual way (every cell tag starts `<c r="`).  If every reference has at most
-# one column letter and five row digits, the sheet fits in Z99999
-# (2.6 million cells); with two letters, in ZZ9999 (7 million).  Both are
-# below MAX_SHEET_CELLS.  Anything else is walked tag by tag.
+# usual way (every cell tag starts `<c r="`, attributes separated by spaces).
+# If every reference has at most one column letter and five row digits, the
+# sheet fits in Z99999 (2.6 million cells); with two letters and at most four
+# digits, in ZZ9999 (7 million).  Both are below MAX_SHEET_CELLS.  Anything
+# else is walked tag by tag.
 
+_LONG_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]?[0-9]{6})')
 _FAR_REF = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{6})')
-_TWO_LETTER_COLUMN = re.compile(rb' r="[A-Za-z]{2}')
 _FIVE_DIGIT_ROW = re.compile(rb' r="[A-Za-z]{0,2}[0-9]{5}')
-_PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_UNUSUAL_CELL_TAGS = (b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r", b'\tr="', b'\nr="', b'\rr="')
+_UNUSUAL_CELL_TAG = re.compile(rb'<c(?![\w.:-]| r=")')  # a cell whose first attribute is not its reference
+_PREFIXED_CELL_TAG = re.compile(rb":c[\s/>]")
+_UNUSUAL_REF_ATTRIBUTES = (b'\tr="', b'\nr="', b'\rr="')
 
 _ROW_OR_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
@@ -381,13 +383,13 @@ def _cell_extent(part: bytes) -> tuple[int, int]:
 
 
 def _clearly_small(part: bytes) -> bool:
-    if _FAR_REF.search(part) or any(tag in part for tag in _UNUSUAL_CELL_TAGS):
+    if _UNUSUAL_CELL_TAG.search(part) or _PREFIXED_CELL_TAG.search(part):
         return False
-    if _TWO_LETTER_COLUMN.search(part) and _FIVE_DIGIT_ROW.search(part):
+    if any(attribute in part for attribute in _UNUSUAL_REF_ATTRIBUTES):
         return False
-    if part.count(b"<c ") != part.count(b'<c r="'):
-        return False  # a cell whose first attribute is not its reference
-    return _PREFIXED_CELL.search(part) is None
+    if _LONG_REF.search(part) is None:
+        return True
+    return _FAR_REF.search(part) is None and _FIVE_DIGIT_ROW.search(part) is None
 
 
 def _walk_extent(part: bytes) -> tuple[int, int]:

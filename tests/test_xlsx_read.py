@@ -1,0 +1,571 @@
+"""Reading workbooks: exact values, and every kind of bad file refused before parsing.
+
+Each bad file is built here, in tmp_path.  Files that could exhaust memory
+or abort the process if a check were missing are read in a child process
+with an address-space limit, which also reports time and peak memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import random
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from datetime import date, datetime
+from pathlib import Path
+
+import msoffcrypto.format.ooxml
+import olefile
+import pytest
+import xlsxwriter
+
+from xlsync.core.issues import CannotRun
+from xlsync.core.sheets import parse_address
+from xlsync.io.compound_file import build_compound_file
+from xlsync.io.xlsx_read import MAX_SHEET_CELLS, inspect_file, iter_workbook_paths, read_workbook
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+# --- building workbooks by hand ------------------------------------------------
+
+
+def sheet_xml(rows: str, *, dimension: str | None = None) -> str:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">{dim}<sheetData>{rows}</sheetData></worksheet>'
+
+
+def package_parts(sheets: dict[str, str], shared_strings: str | None = None) -> dict[str, bytes]:
+    """The parts of a minimal valid .xlsx: sheet name → full worksheet XML."""
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_CT}"/>' for i in range(1, len(sheets) + 1)
+    )
+    if shared_strings is not None:
+        overrides += '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    sheet_entries = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(sheets, start=1)
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    if shared_strings is not None:
+        rels += f'<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{CT_NS}">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f"{overrides}</Types>"
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+            f"<sheets>{sheet_entries}</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL_NS}">{rels}</Relationships>'
+        ),
+    }
+    for i, xml in enumerate(sheets.values(), start=1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = xml
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = shared_strings
+    return {name: text.encode("utf-8") for name, text in parts.items()}
+
+
+def write_zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, str], shared_strings: str | None = None) -> Path:
+    return write_zip(path, package_parts(sheets, shared_strings))
+
+
+def write_zip_with_filler(path: Path, parts: dict[str, bytes], filler_name: str, head: bytes, chunk: bytes, repeats: int) -> int:
+    """A ZIP whose member ``filler_name`` unpacks to ``head + chunk * repeats``; returns that size.
+
+    After a full flush deflate forgets its history, so ``chunk`` compresses
+    to the same block every time: the block is made once and repeated.
+    A gigabyte member is written in well under a second.
+    """
+    members: list[tuple[str, bytes, int, int]] = []
+    for name, data in parts.items():
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        members.append((name, packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(head)
+    for _ in range(repeats):
+        crc = zlib.crc32(chunk, crc)
+    size = len(head) + len(chunk) * repeats
+    members.append((filler_name, first + block * repeats + packer.flush(), crc, size))
+
+    central = bytearray()
+    with open(path, "wb") as out:
+        for name, deflated, crc32, unpacked in members:
+            encoded = name.encode()
+            offset = out.tell()
+            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc32, len(deflated), unpacked, len(encoded), 0))
+            out.write(encoded)
+            out.write(deflated)
+            central += struct.pack(
+                "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc32, len(deflated), unpacked,
+                len(encoded), 0, 0, 0, 0, 0, offset,
+            ) + encoded
+        directory_offset = out.tell()
+        out.write(central)
+        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), directory_offset, 0))
+    return size
+
+
+def run_isolated(path: Path) -> dict:
+    """read_workbook(path) in a child process limited to 2 GB of address space.
+
+    Returns the outcome (sheet row counts, or the CannotRun code and params),
+    the seconds spent and the growth of peak resident memory in MB.  If a
+    check were missing, the child would die on the limit instead of the machine.
+    """
+    script = """
+import json, resource, sys, time
+from xlsync.core.issues import CannotRun
+from xlsync.io.xlsx_read import read_workbook
+limit = 2 * 1024 ** 3
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+try:
+    book = read_workbook(sys.argv[1])
+    outcome = {"rows": {name: len(sheet.rows) for name, sheet in book.sheets.items()}}
+except CannotRun as exc:
+    outcome = {"code": exc.code, "params": {k: str(v) for k, v in exc.params.items()}}
+outcome["seconds"] = time.perf_counter() - start
+outcome["growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps(outcome))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"child died ({done.returncode}): {done.stderr[-1500:]}"
+    return json.loads(done.stdout)
+
+
+def refusal(path: Path, **kwargs) -> CannotRun:
+    with pytest.raises(CannotRun) as caught:
+        read_workbook(path, **kwargs)
+    return caught.value
+
+
+# --- a normal workbook -----------------------------------------------------------
+
+
+@pytest.fixture
+def report_path(tmp_path: Path) -> Path:
+    path = tmp_path / "Báo cáo thôn Đông.xlsx"
+    book = xlsxwriter.Workbook(path)
+    data = book.add_worksheet("Số liệu")
+    data.write("A1", "Mã")
+    data.write("B1", "Chỉ tiêu")
+    data.write("C1", "Giá trị")
+    data.write("A2", "CT01")
+    data.write("B2", "Tỷ lệ hộ dùng nước sạch")
+    data.write("C2", 96.5)
+    data.write("A3", "CT02")
+    data.write("B3", "Số hộ nghèo")
+    data.write("C3", 12)
+    data.write("A4", "Ngày báo cáo")
+    data.write_datetime("C4", datetime(2024, 12, 15), book.add_format({"num_format": "dd/mm/yyyy"}))
+    data.write("A5", "Tổng")
+    data.write_formula("C5", "=C2+C3", None, 108.5)
+    data.write_formula("C6", "=1/0", None, "#DIV/0!")
+    data.write("D6", True)
+    data.write("B8", "Ghi chú: đã kiểm tra")
+    data.write_blank("H2", None, book.add_format({"bold": True}))  # formatting only: trimmed
+    hidden = book.add_worksheet("Ẩn")
+    hidden.write("B2", 3.25)
+    hidden.hide()
+    book.add_worksheet("Trống")
+    book.close()
+    return path
+
+
+def test_a_normal_workbook_reads_back_exactly(report_path: Path):
+    book = read_workbook(report_path)
+
+    assert list(book.sheets) == ["Số liệu", "Ẩn", "Trống"]
+    assert book.sheets["Số liệu"].rows == [
+        ["Mã", "Chỉ tiêu", "Giá trị"],
+        ["CT01", "Tỷ lệ hộ dùng nước sạch", 96.5],
+        ["CT02", "Số hộ nghèo", 12.0],
+        ["Ngày báo cáo", None, date(2024, 12, 15)],
+        ["Tổng", None, 108.5],
+        [None, None, None, True],  # C6 holds #DIV/0!: calamine gives errors as empty
+        [],
+        [None, "Ghi chú: đã kiểm tra"],
+    ]
+    assert book.sheets["Ẩn"].rows == [[], [None, 3.25]]
+    assert book.sheets["Trống"].rows == []
+
+
+def test_numbers_are_floats_and_positions_match_cell_addresses(report_path: Path):
+    sheet = read_workbook(report_path).sheets["Số liệu"]
+    count = sheet.cell(*parse_address("C3"))
+    assert count == 12.0 and type(count) is float
+    assert sheet.cell(*parse_address("C5")) == 108.5
+    assert sheet.cell(*parse_address("D6")) is True
+    assert sheet.cell(*parse_address("H2")) is None
+
+
+def test_source_and_metadata(report_path: Path):
+    os.utime(report_path, (1_700_000_000, 1_700_000_000))
+    book = read_workbook(report_path)
+    content = report_path.read_bytes()
+
+    assert book.source == str(report_path)
+    assert book.metadata["size"] == str(len(content))
+    assert book.metadata["sha256"] == hashlib.sha256(content).hexdigest()
+    assert book.metadata["path"] == str(report_path.resolve())
+    modified = datetime.fromisoformat(book.metadata["modified"])
+    assert modified.tzinfo is not None and modified.timestamp() == 1_700_000_000
+
+    renamed = read_workbook(report_path, display_name="thôn Đông (email 12/1)")
+    assert renamed.source == "thôn Đông (email 12/1)"
+
+
+def test_inspect_file_accepts_a_workbook_and_names_the_file_in_refusals(tmp_path: Path, report_path: Path):
+    assert inspect_file(report_path) is None
+    empty = tmp_path / "rỗng.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(CannotRun) as caught:
+        inspect_file(empty, display_name="Thôn Tây")
+    assert caught.value.code == "empty-file"
+    assert caught.value.message("vi") == "Tệp «Thôn Tây» trống (0 byte)."
+
+
+# --- files that are not workbooks ------------------------------------------------
+
+
+def test_missing_file_empty_file_and_folder(tmp_path: Path):
+    assert refusal(tmp_path / "không có.xlsx").code == "file-not-found"
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    assert refusal(tmp_path / "empty.xlsx").code == "empty-file"
+    folder = refusal(tmp_path)
+    assert folder.code == "not-a-workbook"
+    assert "(it is a folder)" in folder.message("en")
+
+
+def test_random_bytes_are_not_a_workbook(tmp_path: Path):
+    path = tmp_path / "noise.xlsx"
+    path.write_bytes(random.Random(20240101).randbytes(8192))
+    problem = refusal(path, display_name="noise.xlsx")
+    assert problem.code == "not-a-workbook"
+    assert problem.message("en") == "File 'noise.xlsx' is not an Excel workbook (.xlsx)."
+    assert problem.message("vi") == "Tệp «noise.xlsx» không phải là bảng tính Excel (.xlsx)."
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Mã;Chỉ tiêu;Giá trị\nCT01;Tỷ lệ hộ dùng nước sạch;96,5\n".encode("utf-8-sig"),
+        "Mã\tChỉ tiêu\tGiá trị\r\nCT01\tTỷ lệ hộ dùng nước sạch\t96,5\r\n".encode("utf-16"),  # Excel "Unicode text"
+        "Đơn;Thôn Đông;Giá\n".encode("cp1258"),  # Vietnamese Windows code page: not UTF-8
+    ],
+    ids=["utf-8", "utf-16", "cp1258"],
+)
+def test_csv_renamed_to_xlsx_is_named_as_csv(tmp_path: Path, content: bytes):
+    path = tmp_path / "bao_cao.xlsx"
+    path.write_bytes(content)
+    problem = refusal(path)
+    assert problem.code == "not-a-workbook"
+    assert "(đây là tệp văn bản/CSV; hãy mở bằng Excel rồi lưu lại dạng .xlsx)" in problem.message("vi")
+    assert "(it is a text/CSV file; open it in Excel and save it as .xlsx)" in problem.message("en")
+
+
+def test_old_xls_renamed_to_xlsx(tmp_path: Path):
+    bof_record = struct.pack("<HHHHII", 0x0809, 16, 0x0600, 0x0005, 0, 0)  # BIFF8 workbook globals
+    content = build_compound_file({"Workbook": bof_record, "\x05SummaryInformation": b"\x00" * 48})
+    assert olefile.OleFileIO(io.BytesIO(content)).exists("Workbook")
+    path = tmp_path / "cu.xlsx"
+    path.write_bytes(content)
+
+    problem = refusal(path)
+    assert problem.code == "legacy-xls-workbook"
+    assert "(.xls)" in problem.message("vi") and "Excel Workbook (*.xlsx)" in problem.message("en")
+
+
+def test_other_ole_file_gets_the_general_message(tmp_path: Path):
+    path = tmp_path / "word.xlsx"
+    path.write_bytes(build_compound_file({"WordDocument": b"\x00" * 64}))
+    assert refusal(path).code == "encrypted-workbook"
+
+
+def test_password_protected_workbook(tmp_path: Path, report_path: Path):
+    protected = tmp_path / "co_mat_khau.xlsx"
+    with open(report_path, "rb") as plain, open(protected, "wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("mật khẩu", out)
+    assert olefile.OleFileIO(str(protected)).exists("EncryptionInfo")
+
+    problem = refusal(protected)
+    assert problem.code == "password-protected-workbook"
+    assert "mật khẩu" in problem.message("vi") and "password" in problem.message("en")
+
+
+def test_ods_renamed_to_xlsx(tmp_path: Path):
+    path = tmp_path / "libreoffice.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        archive.writestr(
+            "content.xml",
+            '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+        )
+    problem = refusal(path)
+    assert problem.code == "not-a-workbook"
+    assert "OpenDocument .ods" in problem.message("vi") and "save it as .xlsx" in problem.message("en")
+
+
+# --- damaged workbooks -----------------------------------------------------------
+
+
+def test_zip_without_workbook_part_is_corrupt(tmp_path: Path):
+    parts = package_parts({"S": sheet_xml("")})
+    del parts["xl/workbook.xml"]
+    problem = refusal(write_zip(tmp_path / "thieu.xlsx", parts))
+    assert problem.code == "corrupt-workbook"
+    assert problem.message("vi").endswith("(thiếu phần xl/workbook.xml).")
+
+
+def test_truncated_workbook_is_corrupt(tmp_path: Path, report_path: Path):
+    path = tmp_path / "dut.xlsx"
+    path.write_bytes(report_path.read_bytes()[:3000])
+    assert refusal(path).code == "corrupt-workbook"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="1"><c r="1A"><v>1</v></c></row>',  # a reference calamine cannot parse
+        '<row r="1"><c r="A1" t="s"><v>7</v></c></row>',  # a shared string that does not exist
+        '<row r="1"><c r="A1"><v>1</v></row>',  # unclosed cell
+    ],
+)
+def test_calamine_errors_become_corrupt_workbook(tmp_path: Path, rows: str):
+    problem = refusal(write_xlsx(tmp_path / "hong.xlsx", {"S": sheet_xml(rows)}))
+    assert problem.code == "corrupt-workbook"
+    assert problem.params["detail"]  # calamine's own explanation is kept
+
+
+# --- hostile workbooks -----------------------------------------------------------
+
+SHEET_HEAD = sheet_xml("").split("<sheetData>")[0].encode() + b"<sheetData>"
+FILLER_ROW = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+
+
+def test_filler_zip_writer_makes_valid_archives(tmp_path: Path):
+    path = tmp_path / "small.zip"
+    size = write_zip_with_filler(path, {"a.txt": b"hello"}, "big.xml", b"<x>", FILLER_ROW, 3)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        assert archive.read("big.xml") == b"<x>" + FILLER_ROW * 3
+        assert archive.getinfo("big.xml").file_size == size
+
+
+def test_zip_bomb_is_refused_from_the_directory(tmp_path: Path):
+    path = tmp_path / "bom.xlsx"
+    chunk = FILLER_ROW * ((1 << 20) // len(FILLER_ROW))
+    parts = package_parts({"S": sheet_xml("")})
+    del parts["xl/worksheets/sheet1.xml"]
+    size = write_zip_with_filler(path, parts, "xl/worksheets/sheet1.xml", SHEET_HEAD, chunk, 1024)
+    assert size > 1_000_000_000 and path.stat().st_size < 5_000_000
+
+    outcome = run_isolated(path)
+    assert outcome["code"] == "workbook-too-large"
+    assert outcome["params"]["size"] == "1024 MB"
+    assert outcome["seconds"] < 2
+    assert outcome["growth_mb"] < 256
+
+
+def test_highly_compressed_part_is_refused_below_the_total_limit(tmp_path: Path):
+    path = tmp_path / "nen.xlsx"
+    parts = package_parts({"S": sheet_xml("")})
+    del parts["xl/worksheets/sheet1.xml"]
+    chunk = FILLER_ROW * ((1 << 20) // len(FILLER_ROW))
+    write_zip_with_filler(path, parts, "xl/worksheets/sheet1.xml", SHEET_HEAD, chunk, 50)
+    problem = refusal(path)
+    assert problem.code == "workbook-too-large"
+    assert problem.params["size"] == "50 MB"
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<!DOCTYPE sst [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
+    + f']><sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+def test_entity_bomb_in_shared_strings_is_refused(tmp_path: Path):
+    path = write_xlsx(
+        tmp_path / "cuoi.xlsx", {"S": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')}, BILLION_LAUGHS
+    )
+    outcome = run_isolated(path)
+    assert outcome["code"] == "unsafe-xml"
+    assert outcome["seconds"] < 2
+    assert outcome["growth_mb"] < 256
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        "<!-- " + "đệm " * 600 + "-->",  # pushes the DOCTYPE past the first kilobyte
+        "<?xml-stylesheet href='a'?><!-- <sst> -->",  # a fake root element inside a comment
+    ],
+)
+def test_doctype_after_padding_is_still_found(tmp_path: Path, prolog: str):
+    doctype = BILLION_LAUGHS.replace('<?xml version="1.0" encoding="UTF-8"?>\n', '<?xml version="1.0"?>' + prolog)
+    path = write_xlsx(tmp_path / "dem.xlsx", {"S": sheet_xml("")}, doctype)
+    assert refusal(path).code == "unsafe-xml"
+
+
+def test_doctype_in_utf16_part_is_found(tmp_path: Path):
+    parts = package_parts({"S": sheet_xml("")})
+    parts["xl/sharedStrings.xml"] = BILLION_LAUGHS.replace("UTF-8", "UTF-16").encode("utf-16")
+    assert refusal(write_zip(tmp_path / "u16.xlsx", parts)).code == "unsafe-xml"
+
+
+# --- sheet extent ------------------------------------------------------------------
+
+TABLE_ROWS = "".join(
+    f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>CT{r:02d}</t></is></c><c r="B{r}"><v>{r * 1.5}</v></c></row>'
+    for r in range(1, 41)
+)
+EXPECTED_TABLE = [[f"CT{r:02d}", r * 1.5] for r in range(1, 41)]
+
+
+def best_time(path: Path, rounds: int = 5) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        read_workbook(path)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_huge_declared_dimension_reads_as_its_content(tmp_path: Path):
+    normal = write_xlsx(tmp_path / "thuong.xlsx", {"S": sheet_xml(TABLE_ROWS, dimension="A1:B40")})
+    styled_far = TABLE_ROWS + '<row r="1048576"><c r="XFD1048576" s="1"/></row>'  # formatting only
+    huge = write_xlsx(tmp_path / "rong.xlsx", {"S": sheet_xml(styled_far, dimension="A1:XFD1048576")})
+
+    assert read_workbook(huge).sheets["S"].rows == EXPECTED_TABLE
+    assert best_time(huge) < 3 * best_time(normal) + 0.005
+    outcome = run_isolated(huge)
+    assert outcome["rows"] == {"S": 40}
+    assert outcome["growth_mb"] < 256
+
+
+@pytest.mark.parametrize(
+    "far_cell",
+    [
+        '<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+        '<c r="XFD1048576" t="inlineStr"><is><t></t></is></c>',  # empty text still makes calamine span the grid
+        '<c s="0" r="XFD1048576"><v>1</v></c>',  # reference not first
+        "<c r='XFD1048576'><v>1</v></c>",  # single quotes
+        '<c\tr="XFD1048576"><v>1</v></c>',  # tab between name and attribute
+    ],
+)
+def test_a_value_far_from_the_table_is_refused_before_calamine_sees_it(tmp_path: Path, far_cell: str):
+    rows = TABLE_ROWS + f'<row r="1048576">{far_cell}</row>'
+    path = write_xlsx(tmp_path / "xa.xlsx", {"S": sheet_xml(rows)})
+    outcome = run_isolated(path)  # calamine would abort the process allocating 16384 × 1048576 cells
+    assert outcome["code"] == "sheet-too-large"
+    assert outcome["params"]["cell"] == "XFD1048576"
+    assert outcome["seconds"] < 2
+
+
+def test_far_cells_are_found_in_prefixed_sheets_and_cells_without_references(tmp_path: Path):
+    prefixed = sheet_xml(TABLE_ROWS + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    prefixed = (
+        prefixed.replace("<worksheet ", '<x:worksheet xmlns:x="' + MAIN_NS + '" ')
+        .replace("</worksheet>", "</x:worksheet>")
+        .replace("<row ", "<x:row ").replace("</row>", "</x:row>")
+        .replace("<c ", "<x:c ").replace("</c>", "</x:c>")
+    )
+    no_refs = sheet_xml(TABLE_ROWS + '<row r="1048576">' + "<c><v>1</v></c>" * 20 + "</row>")
+    for name, xml in {"prefixed": prefixed, "no_refs": no_refs}.items():
+        outcome = run_isolated(write_xlsx(tmp_path / f"{name}.xlsx", {"S": xml}))
+        assert outcome["code"] == "sheet-too-large", name
+    assert 1_048_576 * 20 > MAX_SHEET_CELLS
+
+
+def test_wide_and_long_sheets_within_the_limit_are_read(tmp_path: Path):
+    # Two-letter columns and five-digit rows leave the fast check: the walk must accept them.
+    rows = TABLE_ROWS + '<row r="20000"><c r="AD20000"><v>7</v></c></row>'
+    book = read_workbook(write_xlsx(tmp_path / "dai.xlsx", {"S": sheet_xml(rows)}))
+    sheet = book.sheets["S"]
+    assert len(sheet.rows) == 20000
+    assert sheet.rows[:40] == EXPECTED_TABLE
+    assert sheet.cell(*parse_address("AD20000")) == 7.0
+    assert sheet.rows[19999] == [None] * 29 + [7.0]
+
+
+def test_cells_without_references_are_placed_after_the_previous_cell(tmp_path: Path):
+    rows = '<row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>'
+    book = read_workbook(write_xlsx(tmp_path / "khong_ref.xlsx", {"S": sheet_xml(rows)}))
+    assert book.sheets["S"].rows == [[], [], [None, 1.0, 2.0], [3.0]]
+
+
+# --- finding workbooks -------------------------------------------------------------
+
+
+def test_iter_workbook_paths(tmp_path: Path):
+    root = tmp_path / "bao_cao"
+    for relative in [
+        "thôn_b.xlsx",
+        "Thôn_A.XLSX",
+        "macro.xlsm",
+        "~$thôn_b.xlsx",
+        ".an.xlsx",
+        "ghi_chu.txt",
+        "cu.xls",
+        "con/truong.xlsx",
+        ".git/objects/x.xlsx",
+        ".Trash/con/y.xlsx",
+    ]:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    explicit = tmp_path / "gui_nham.csv"
+    explicit.write_text("a,b\n")
+
+    found = iter_workbook_paths([root, explicit, root / "macro.xlsm", str(tmp_path / "chua_co.xlsx")])
+    assert found == [
+        root / "con" / "truong.xlsx",
+        root / "macro.xlsm",
+        root / "Thôn_A.XLSX",
+        root / "thôn_b.xlsx",
+        explicit,
+        tmp_path / "chua_co.xlsx",
+    ]
+    assert iter_workbook_paths([]) == []
