@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 import xlsxwriter
 
@@ -34,7 +35,10 @@ def _validation(kind: Kind) -> dict:
             "error_message": KIND_HINTS[kind], **hint}
 
 
-def write_report_template(layout: ReportLayout, path: str | Path) -> Path:
+def write_report_template(
+    layout: ReportLayout, path: str | Path, values: Mapping[str, object] | None = None
+) -> Path:
+    """Write the template; with ``values``, a filled report (for examples and benchmarks)."""
     target = Path(path)
     with atomic_path(target) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp))
@@ -47,14 +51,14 @@ def write_report_template(layout: ReportLayout, path: str | Path) -> Path:
         })
         for key, value in layout.metadata.items():
             workbook.set_custom_property(f"xlsync_{key}", value)
-        _report_sheet(workbook, formats, layout)
+        _report_sheet(workbook, formats, layout, values or {})
         _instructions_sheet(workbook, formats, layout)
         _meta_sheet(workbook, layout)
         workbook.close()
     return target
 
 
-def _report_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:
+def _report_sheet(workbook, formats: Formats, layout: ReportLayout, values: Mapping[str, object]) -> None:
     sheet = workbook.add_worksheet("Báo cáo")
     sheet.protect("", {"format_columns": True, "format_rows": True})
     for col, width in enumerate(layout.column_widths):
@@ -69,7 +73,7 @@ def _report_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:
             sheet.write_string(cell.row, cell.col, str(cell.value), fmt)
     for item in layout.inputs:
         style = "input_integer" if item.element.kind is Kind.INTEGER else "input"
-        sheet.write_blank(item.row, item.col, None, formats[style])
+        _write_input(sheet, item.row, item.col, values.get(item.element.code), formats[style])
         sheet.data_validation(item.row, item.col, item.row, item.col, _validation(item.element.kind))
     for row, col in layout.note_cells:
         sheet.write_blank(row, col, None, formats["note"])
@@ -81,6 +85,17 @@ def _report_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:
     sheet.set_margins(left=0.8, right=0.6, top=0.8, bottom=0.8)
     sheet.set_footer("&CTrang &P/&N")
     sheet.activate()
+
+
+def _write_input(sheet, row: int, col: int, value: object, fmt) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, PASS if value else FAIL, fmt)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
 
 
 def _instructions_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:

@@ -1,0 +1,460 @@
+"""Google Sheets as a front end: push report sheets, read them back, mark problems in them.
+
+The gspread client is passed in (see :func:`make_client`), so the same code
+runs against Google and against the local fake the tests serve.  Request
+budget per spreadsheet, well inside Google's 60 requests per minute:
+
+* :func:`read_spreadsheet` — one ``spreadsheets.get`` with grid data;
+* :func:`write_feedback` — one ``batchUpdate``;
+* :func:`push_report` — create + one ``batchUpdate`` + one permission for a
+  new unit; one metadata read for a unit already in the register.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Sequence
+
+import gspread
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEETS_API_V4_BASE_URL
+from gspread.utils import MimeType
+
+from xlsync.core.issues import CannotRun, Issue, make_issue
+from xlsync.core.messages import text
+from xlsync.core.plan import Plan, Unit
+from xlsync.core.sheets import Cell, Sheet, WorkbookData, cell_address, parse_address
+from xlsync.core.text import label_key
+from xlsync.core.template import META_SHEET, REPORT_SHEET, ReportLabels, ReportLayout, report_layout
+from xlsync.io.gsheets_client import (
+    DEFAULT_RETRY,
+    RetryPolicy,
+    call_api,
+    is_gsheet_source,
+    make_client,
+    sheet_url,
+    source_name,
+    spreadsheet_key,
+)
+from xlsync.io.gsheets_registry import RegistryEntry, SheetRegistry, registry_path
+from xlsync.io.gsheets_template import (
+    ERROR_FILL,
+    STATUS_OK_FILL,
+    WARNING_FILL,
+    create_body,
+    setup_requests,
+    spreadsheet_title,
+    template_fill,
+)
+
+__all__ = [
+    "DEFAULT_RETRY", "FeedbackSummary", "PushedSheet", "RegistryEntry", "RetryPolicy", "SheetRegistry",
+    "SpreadsheetData", "is_gsheet_source", "make_client", "push_report", "push_reports", "read_spreadsheet",
+    "registry_path", "sheet_url", "source_name", "spreadsheet_key", "write_feedback",
+]
+
+Json = dict[str, Any]
+Place = tuple[str, int, int]  # sheet title, 0-based row, 0-based column
+
+NOTE_MARKER = "xlsync:"  # first characters of every note xlsync writes; how it finds its own notes
+KEPT_NOTE_SEPARATOR = "\n———\n"  # between xlsync's text and a note that was already on the cell
+READ_FIELDS = (
+    "spreadsheetId,properties(title),"
+    "sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),"
+    "data(startRow,startColumn,rowData(values(effectiveValue,formattedValue,"
+    "effectiveFormat/numberFormat/type,userEnteredFormat/backgroundColor,note))))"
+)
+_DATE_TYPES = {"DATE", "TIME", "DATE_TIME"}
+_SHEETS_EPOCH = datetime(1899, 12, 30)  # serial 0 of Sheets (and Excel) dates
+_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SpreadsheetData(WorkbookData):
+    """A spreadsheet read from Google: the grid as any workbook, plus what feedback needs.
+
+    ``notes`` holds every cell note; ``marked`` the cells carrying an xlsync
+    note or highlight from an earlier run (to clear them once correct).
+    """
+
+    spreadsheet_id: str = ""
+    sheet_ids: dict[str, int] = field(default_factory=dict)
+    grid_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # rows, columns
+    notes: dict[Place, str] = field(default_factory=dict)
+    marked: set[Place] = field(default_factory=set)
+
+
+def read_spreadsheet(
+    client: gspread.Client, source: str, *, label: str | None = None, policy: RetryPolicy = DEFAULT_RETRY
+) -> SpreadsheetData:
+    """The whole spreadsheet in ONE request: values as typed (text stays text), notes and fills.
+
+    ``source`` is ``gsheet:<id>``, a sheet URL or an ID; ``label`` names it
+    in error messages (e.g. the unit).  Raises :class:`CannotRun`.
+    """
+    key = spreadsheet_key(source)
+    params = {"includeGridData": "true", "fields": READ_FIELDS}
+    response = call_api(lambda: client.http_client.spreadsheets_get(key, params=params),
+                        client=client, spreadsheet=label or key, policy=policy)
+    return spreadsheet_data(key, response)
+
+
+def spreadsheet_data(key: str, response: Json) -> SpreadsheetData:
+    """A ``spreadsheets.get`` response (with grid data) → :class:`SpreadsheetData`."""
+    data = SpreadsheetData(source=source_name(key), spreadsheet_id=key)
+    data.metadata = {"title": str(response.get("properties", {}).get("title", "")), "url": sheet_url(key)}
+    for sheet_json in sorted(response.get("sheets", []), key=lambda s: s.get("properties", {}).get("index", 0)):
+        properties = sheet_json.get("properties", {})
+        title = str(properties.get("title", ""))
+        data.sheet_ids[title] = int(properties.get("sheetId", 0))
+        grid = properties.get("gridProperties", {})
+        data.grid_sizes[title] = (int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0)))
+        data.sheets[title] = Sheet(title, _grid_rows(title, sheet_json.get("data", []), data))
+    return data
+
+
+def _grid_rows(title: str, grids: list[Json], data: SpreadsheetData) -> list[list[Cell]]:
+    rows: dict[int, dict[int, Cell]] = defaultdict(dict)
+    for grid in grids:
+        row0, col0 = grid.get("startRow", 0), grid.get("startColumn", 0)
+        for r, row_json in enumerate(grid.get("rowData", [])):
+            for c, cell in enumerate(row_json.get("values", [])):
+                place = (title, row0 + r, col0 + c)
+                _remember_marks(place, cell, data)
+                value = cell_value(cell)
+                if value is not None:
+                    rows[row0 + r][col0 + c] = value
+    if not rows:
+        return []
+    return [[rows[r].get(c) for c in range(max(rows[r]) + 1)] if rows.get(r) else []
+            for r in range(max(rows) + 1)]
+
+
+def cell_value(cell: Json) -> Cell:
+    """A CellData's value as a workbook reader gives it: float, str, bool, datetime or None."""
+    value = cell.get("effectiveValue") or {}
+    if "stringValue" in value:
+        return value["stringValue"] if value["stringValue"] != "" else None
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    if "numberValue" in value:
+        number = float(value["numberValue"])
+        number_type = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type", "")
+        return _SHEETS_EPOCH + timedelta(days=number) if number_type in _DATE_TYPES else number
+    if "errorValue" in value:
+        return cell.get("formattedValue") or "#ERROR!"
+    return None
+
+
+def _remember_marks(place: Place, cell: Json, data: SpreadsheetData) -> None:
+    note = cell.get("note")
+    if note:
+        data.notes[place] = note
+    fill = cell.get("userEnteredFormat", {}).get("backgroundColor")
+    if (note and note.startswith(NOTE_MARKER)) or _same_colour(fill, ERROR_FILL) or _same_colour(fill, WARNING_FILL):
+        data.marked.add(place)
+
+
+def _same_colour(colour: Json | None, wanted: Json) -> bool:
+    # The API leaves out channels that are 0.
+    return colour is not None and all(abs(colour.get(k, 0.0) - wanted[k]) < 0.01 for k in ("red", "green", "blue"))
+
+
+# --- feedback --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackSummary:
+    flagged: tuple[str, ...]  # "Báo cáo!D12" of every cell noted this time
+    cleared: tuple[str, ...]  # cells whose earlier note/highlight was removed
+    status_cell: str  # "" when the report sheet has no status label
+    status: str
+
+
+def write_feedback(
+    client: gspread.Client,
+    data: SpreadsheetData,
+    issues: Iterable[Issue],
+    *,
+    checked_at: datetime | None = None,
+    status_cell: tuple[int, int] | None = None,
+    label: str | None = None,
+    policy: RetryPolicy = DEFAULT_RETRY,
+) -> FeedbackSummary:
+    """Mark this check's problems in the spreadsheet it was read from, in ONE batchUpdate.
+
+    ``issues`` are the records of this spreadsheet.  Each flagged cell gets a
+    note with the Vietnamese messages and a red (error) or orange (warning)
+    fill; cells xlsync marked earlier that are now correct get their note
+    and template fill back; the status cell (found by its label «Kết quả
+    kiểm tra:», or ``status_cell``) says «Hợp lệ» or «Có N lỗi» with the
+    time, and carries the messages that point at no cell.  Values are never
+    written except the status text.
+    """
+    requests, summary = feedback_requests(data, list(issues), checked_at or datetime.now(), status_cell)
+    if requests:  # Google refuses an empty batch; nothing to mark and no status cell means nothing to do
+        body = {"requests": requests}
+        call_api(lambda: client.http_client.batch_update(data.spreadsheet_id, body),
+                 client=client, spreadsheet=label or data.spreadsheet_id, policy=policy)
+    return summary
+
+
+def feedback_requests(
+    data: SpreadsheetData,
+    issues: Sequence[Issue],
+    checked_at: datetime,
+    status_cell: tuple[int, int] | None = None,
+) -> tuple[list[Json], FeedbackSummary]:
+    """The batchUpdate requests of :func:`write_feedback` (no I/O)."""
+    placed, unplaced = _place_issues(data, issues)
+    report = data.sheet(REPORT_SHEET)
+    status_place = _status_place(report, status_cell)
+    requests: list[Json] = []
+    for place, found in placed.items():
+        fill = ERROR_FILL if any(i.is_error for i in found) else WARNING_FILL
+        note = _note_text([i.message("vi") for i in found], data.notes.get(place, ""))
+        requests.append(_cell_update(data, place, {"note": note, "userEnteredFormat": {"backgroundColor": fill}}))
+    cleared = sorted(data.marked - placed.keys() - {status_place}, key=lambda p: (p[0], p[1], p[2]))
+    for place in cleared:
+        requests.append(_cell_update(data, place, _restored(data, place)))
+    status = _status_text(issues, checked_at)
+    if status_place is not None:
+        requests.append(_status_update(data, status_place, status, issues, unplaced))
+    summary = FeedbackSummary(
+        flagged=tuple(_address(p) for p in placed),
+        cleared=tuple(_address(p) for p in cleared),
+        status_cell=_address(status_place) if status_place else "",
+        status=status,
+    )
+    return requests, summary
+
+
+def _place_issues(data: SpreadsheetData, issues: Sequence[Issue]) -> tuple[dict[Place, list[Issue]], list[Issue]]:
+    placed: dict[Place, list[Issue]] = {}
+    unplaced: list[Issue] = []
+    for issue in issues:
+        sheet = data.sheet(issue.sheet or REPORT_SHEET)
+        match = _A1.match(issue.cell.strip().upper())
+        if sheet is None or match is None:
+            unplaced.append(issue)
+            continue
+        row, col = parse_address(issue.cell)
+        rows, columns = data.grid_sizes.get(sheet.name, (0, 0))
+        if row >= rows or col >= columns:
+            unplaced.append(issue)  # a note outside the grid would make Google refuse the whole batch
+            continue
+        placed.setdefault((sheet.name, row, col), []).append(issue)
+    return placed, unplaced
+
+
+def _status_place(report: Sheet | None, override: tuple[int, int] | None) -> Place | None:
+    if report is None:
+        return None
+    if override is not None:
+        return (report.name, *override)
+    found = report.find_label([ReportLabels.STATUS])
+    return (report.name, found[0], found[1] + 1) if found else None
+
+
+def _note_text(messages: list[str], current: str) -> str:
+    kept = _kept_note(current)
+    note = NOTE_MARKER + " " + "\n".join(dict.fromkeys(messages))
+    return note + KEPT_NOTE_SEPARATOR + kept if kept else note
+
+
+def _kept_note(current: str) -> str:
+    """The part of a cell's note that is not xlsync's (somebody else's note is never lost)."""
+    if not current.startswith(NOTE_MARKER):
+        return current
+    return current.split(KEPT_NOTE_SEPARATOR, 1)[1] if KEPT_NOTE_SEPARATOR in current else ""
+
+
+def _restored(data: SpreadsheetData, place: Place) -> Json:
+    cell: Json = {}
+    kept = _kept_note(data.notes.get(place, ""))
+    if kept:
+        cell["note"] = kept
+    sheet = data.sheets[place[0]]
+    fill = template_fill(sheet, place[1], place[2]) if sheet.name == REPORT_SHEET else None
+    if fill is not None:
+        cell["userEnteredFormat"] = {"backgroundColor": fill}
+    return cell
+
+
+MARK_FIELDS = "note,userEnteredFormat.backgroundColor"  # never userEnteredValue: what was typed stays
+
+
+def _cell_update(data: SpreadsheetData, place: Place, cell: Json, fields: str = MARK_FIELDS) -> Json:
+    # A field named in ``fields`` but absent from ``cell`` is cleared: that is how notes and fills are removed.
+    title, row, col = place
+    return {"updateCells": {
+        "start": {"sheetId": data.sheet_ids[title], "rowIndex": row, "columnIndex": col},
+        "rows": [{"values": [cell]}],
+        "fields": fields,
+    }}
+
+
+def _status_text(issues: Sequence[Issue], checked_at: datetime) -> str:
+    errors = sum(1 for i in issues if i.is_error)
+    warnings = len(issues) - errors
+    parts = [text("gsheet-status-errors", "vi", errors=errors) if errors else text("gsheet-status-ok", "vi")]
+    if warnings:
+        parts.append(text("gsheet-status-warnings", "vi", warnings=warnings))
+    checked = text("gsheet-status-checked", "vi", time=checked_at.strftime("%H:%M %d/%m/%Y"))
+    return ", ".join(parts) + " – " + checked
+
+
+def _status_update(
+    data: SpreadsheetData, place: Place, status: str, issues: Sequence[Issue], unplaced: list[Issue]
+) -> Json:
+    errors = any(i.is_error for i in issues)
+    fill = ERROR_FILL if errors else WARNING_FILL if issues else STATUS_OK_FILL
+    cell: Json = {"userEnteredValue": {"stringValue": status}, "userEnteredFormat": {"backgroundColor": fill}}
+    if unplaced:
+        cell["note"] = _note_text([i.message("vi") for i in unplaced], data.notes.get(place, ""))
+    elif _kept_note(data.notes.get(place, "")):
+        cell["note"] = _kept_note(data.notes[place])
+    return _cell_update(data, place, cell, "userEnteredValue,note,userEnteredFormat.backgroundColor")
+
+
+def _address(place: Place) -> str:
+    return f"{place[0]}!{cell_address(place[1], place[2])}"
+
+
+# --- pushing report sheets ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PushedSheet:
+    unit_code: str
+    spreadsheet_id: str
+    url: str
+    created: bool  # False: the unit's registered sheet already existed and was left as it is
+    shared_with: str  # the email it is shared with as editor ("" if not shared)
+
+
+def push_report(
+    client: gspread.Client,
+    plan: Plan,
+    unit: Unit,
+    period: str | None = None,
+    *,
+    share: bool,
+    registry: SheetRegistry,
+    folder_id: str | None = None,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    now: datetime | None = None,
+) -> PushedSheet:
+    """Make the unit's report spreadsheet, share it with ``unit.email`` and register its ID.
+
+    A unit whose registered spreadsheet still exists is left untouched (only
+    a missing share is added), so re-running never duplicates a sheet nor
+    touches what a village typed.  A registered sheet that was deleted is
+    made again.  ``folder_id`` creates the file in that Drive folder (a
+    shared drive: service accounts cannot own files in their own Drive).
+    """
+    layout = report_layout(plan, unit, period)
+    label = _label(unit)
+    entry, ready = _registered(client, registry.get(unit.code), label, policy)
+    created = entry is None
+    if entry is None:
+        key = _create(client, layout, folder_id, policy)
+        stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+        entry = RegistryEntry(unit.code, unit.name, key, sheet_url(key), stamp)
+        registry.put(entry)  # at once: whatever fails next, the ID is not lost
+    key = entry.spreadsheet_id
+    if not ready:
+        body = {"requests": setup_requests(layout)}
+        call_api(lambda: client.http_client.batch_update(key, body),
+                 client=client, spreadsheet=label, policy=policy)
+    if share and unit.email and label_key(entry.shared_with) != label_key(unit.email):
+        _share(client, key, unit, layout.period, policy)
+        entry = entry.shared(unit.email)
+        registry.put(entry)
+    return PushedSheet(unit.code, key, entry.url or sheet_url(key), created, entry.shared_with)
+
+
+def push_reports(
+    client: gspread.Client,
+    plan: Plan,
+    units: Iterable[Unit],
+    period: str | None = None,
+    *,
+    share: bool,
+    registry: SheetRegistry,
+    folder_id: str | None = None,
+    policy: RetryPolicy = DEFAULT_RETRY,
+) -> tuple[list[PushedSheet], list[Issue]]:
+    """:func:`push_report` for many units; one unit's failure is a record, the others go on."""
+    pushed: list[PushedSheet] = []
+    issues: list[Issue] = []
+    for unit in units:
+        try:
+            result = push_report(client, plan, unit, period, share=share, registry=registry,
+                                 folder_id=folder_id, policy=policy)
+        except CannotRun as err:
+            issues.append(err.as_issue(file=_label(unit)))
+            continue
+        pushed.append(result)
+        if share and not unit.email:
+            issues.append(make_issue("gsheet-no-email", file=source_name(result.spreadsheet_id),
+                                     unit=unit.code, name=unit.name, url=result.url))
+    return pushed, issues
+
+
+def _label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+def _registered(
+    client: gspread.Client, entry: RegistryEntry | None, label: str, policy: RetryPolicy
+) -> tuple[RegistryEntry | None, bool]:
+    """The unit's registered spreadsheet if it still exists, and whether it is already set up.
+
+    One metadata read.  The setup batchUpdate is atomic, so the presence of
+    the ``_xlsync`` sheet means it ran.  A deleted spreadsheet counts as none.
+    """
+    if entry is None:
+        return None, False
+    params = {"includeGridData": "false", "fields": "sheets(properties(title))"}
+    response = call_api(lambda: client.http_client.fetch_sheet_metadata(entry.spreadsheet_id, params=params),
+                        client=client, spreadsheet=label, policy=policy, missing_ok=True)
+    if response is None:
+        return None, False
+    titles = {str(s.get("properties", {}).get("title", "")) for s in response.get("sheets", [])}
+    return entry, META_SHEET in titles
+
+
+def _create(client: gspread.Client, layout: ReportLayout, folder_id: str | None, policy: RetryPolicy) -> str:
+    title = spreadsheet_title(layout)
+    if folder_id:
+        # Drive creates the file inside the folder; its first sheet gets ID 0 like any new spreadsheet.
+        body: Json = {"name": title, "mimeType": MimeType.google_sheets, "parents": [folder_id]}
+        response = call_api(
+            lambda: client.http_client.request("post", DRIVE_FILES_API_V3_URL, json=body,
+                                               params={"supportsAllDrives": "true"}),
+            client=client, spreadsheet=title, policy=policy)
+        return str(response.json()["id"])
+    body = create_body(layout)
+    response = call_api(lambda: client.http_client.request("post", SPREADSHEETS_API_V4_BASE_URL, json=body),
+                        client=client, spreadsheet=title, policy=policy)
+    return str(response.json()["spreadsheetId"])
+
+
+def _share(client: gspread.Client, key: str, unit: Unit, period: str, policy: RetryPolicy) -> None:
+    message = text("gsheet-share-message", "vi", period=period, unit=unit.name)
+    try:
+        call_api(lambda: client.http_client.insert_permission(key, unit.email, perm_type="user", role="writer",
+                                                              notify=True, email_message=message),
+                 client=client, spreadsheet=_label(unit), policy=policy)
+    except CannotRun as err:
+        if err.code != "gsheet-rejected":
+            raise
+        # A 400 here is nearly always the address itself (not a Google account, a typo).
+        raise CannotRun("gsheet-share-failed", spreadsheet=_label(unit), email=unit.email,
+                        status=err.params.get("status", ""), detail=err.params.get("detail", "")) from None
