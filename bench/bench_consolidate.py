@@ -55,7 +55,9 @@ def make_inputs(n: int, folder: Path) -> Path:
         f"X{i:05d}": replace(template_unit, code=f"X{i:05d}", name=f"Thôn {i}", block=f"Cụm {i // 20 + 1}", row=-1)
         for i in range(1, n + 1)
     }
-    plan = replace(bundled, units=units, unit_targets=[])
+    # Targets, criteria and awards of the example name the example units and blocks: not these.
+    cleared = {name: [] for name in ("unit_targets", "criteria", "award_rules") if hasattr(bundled, name)}
+    plan = replace(bundled, units=units, **cleared)
     plan_path = write_plan_workbook(plan, folder / "ke-hoach.xlsx")
     reports = folder / "bao-cao"
     reports.mkdir()
