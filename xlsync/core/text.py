@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,14 @@ def normalize_text(value: object) -> str:
 
 def label_key(value: object) -> str:
     """How header labels and codes are compared: normalised and case-folded."""
+    if isinstance(value, str):
+        return _text_key(value)
+    return normalize_text(value).casefold().rstrip(":").strip()
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_key(value: str) -> str:
+    # Labels and codes repeat in every report of a run: compute each once.
     return normalize_text(value).casefold().rstrip(":").strip()
 
 

@@ -28,7 +28,9 @@ from xlsync.core.master import (
 )
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import Comparison
+from xlsync.core.scoring_round import ScoringResult
 from xlsync.io.atomic import atomic_path
+from xlsync.io.master_scoring_xlsx import write_scoring_sheets
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, PASS_FILL, PASS_FONT, Formats, write_text
 
 
@@ -69,7 +71,14 @@ def _verdict_text(achieved: bool | None) -> str:
     return "" if achieved is None else (PASS if achieved else FAIL)
 
 
-def write_master(consolidation: Consolidation, path: str | Path, *, created: datetime | None = None) -> Path:
+def write_master(
+    consolidation: Consolidation,
+    path: str | Path,
+    *,
+    created: datetime | None = None,
+    scoring: ScoringResult | None = None,
+) -> Path:
+    """Write the whole master; with ``scoring``, also «Chấm điểm» and «Xếp hạng» (after «Tiến độ nộp»)."""
     created = created or datetime.now().astimezone()
     target = Path(path)
     with atomic_path(target) as tmp:
@@ -82,6 +91,8 @@ def write_master(consolidation: Consolidation, path: str | Path, *, created: dat
         _summary(workbook, formats, consolidation, created)
         _by_unit(workbook, formats, consolidation)
         _progress(workbook, formats, consolidation)
+        if scoring is not None:
+            write_scoring_sheets(workbook, formats, scoring)
         _checks(workbook, formats, consolidation.issues)
         _sources(workbook, formats, consolidation, created)
         _meta(workbook, consolidation, created)
@@ -209,6 +220,7 @@ def _by_unit(workbook, formats: Formats, consolidation: Consolidation) -> None:
         sheet.set_column(col, col, 12)
     sheet.write_string(2, len(labels) - 1, "", formats["text"])
     totals = element_totals(consolidation)
+    figures = consolidation.values.to_dict("index")  # one conversion, not one lookup per cell
     total_col = len(labels) - 1
     row = 2
     for row, element in enumerate(plan.elements.values(), start=3):
@@ -216,10 +228,8 @@ def _by_unit(workbook, formats: Formats, consolidation: Consolidation) -> None:
         sheet.write_string(row, 1, element.name, formats["text"])
         sheet.write_string(row, 2, element.unit, formats["text"])
         for col, unit in enumerate(units, start=3):
-            value = None
-            if unit.code in included and element.code in consolidation.values.columns:
-                raw = consolidation.values.at[unit.code, element.code]
-                value = None if raw != raw else float(raw)  # NaN → blank
+            raw = figures.get(unit.code, {}).get(element.code)
+            value = None if raw is None or raw != raw else float(raw)  # NaN → blank
             if element.kind is Kind.PASS_FAIL and value is not None:
                 sheet.write_string(row, col, PASS if value == 1 else FAIL, formats["cell"])
             else:
