@@ -138,5 +138,12 @@ class CannotRun(Exception):
         return self.message_en if lang == "en" else self.message_vi
 
     def as_issue(self, file: str = "") -> Issue:
-        """The same problem as an error record for one file of a batch."""
-        return make_issue(self.code, file=file, **self.params)
+        """The same problem as an error record for one file of a batch.
+
+        The record's file is the one named by the batch; a sheet or cell the
+        problem carries (e.g. the far corner of an oversized sheet) is kept.
+        """
+        params = dict(self.params)
+        params.pop("file", None)
+        position = {key: str(params.pop(key)) for key in ("sheet", "cell", "value") if key in params}
+        return make_issue(self.code, file=file or str(self.params.get("file", "")), **position, **params)

@@ -1,0 +1,87 @@
+"""Bad files in one `xlsync validate` run: each is reported, none stops the others, no traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+import msoffcrypto.format.ooxml
+import pytest
+
+from bad_files import BILLION_LAUGHS, FILLER_ROW, SHEET_HEAD, package_parts, sheet_xml, write_xlsx, write_zip_with_filler
+from helpers import fill_report, value_cells
+from xlsync.core.example_data import example_values
+from xlsync.io.compound_file import build_compound_file
+
+
+def _bad_files(folder, good):
+    folder.mkdir()
+    (folder / "rong.xlsx").write_bytes(b"")
+    (folder / "ngau-nhien.xlsx").write_bytes(os.urandom(4096))
+    (folder / "bang.xlsx").write_text("Mã,Số liệu\nDAN_SO,1.234\n", encoding="utf-8")
+    (folder / "cu.xlsx").write_bytes(build_compound_file({"Workbook": b"\x09\x08" + b"\x00" * 600}))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    (folder / "libre.xlsx").write_bytes(buffer.getvalue())
+    with open(good, "rb") as plain, open(folder / "mat-khau.xlsx", "wb") as locked:
+        office = msoffcrypto.format.ooxml.OOXMLFile(plain)
+        office.encrypt("bi-mat", locked)
+    write_xlsx(folder / "cuoi.xlsx", {"S": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')}, BILLION_LAUGHS)
+    parts = package_parts({"S": sheet_xml("")})
+    del parts["xl/worksheets/sheet1.xml"]
+    chunk = FILLER_ROW * ((1 << 20) // len(FILLER_ROW))
+    write_zip_with_filler(folder / "bom.xlsx", parts, "xl/worksheets/sheet1.xml", SHEET_HEAD, chunk, 1024)
+    write_xlsx(folder / "xa.xlsx", {"S": sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'
+                                                   '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')})
+
+
+def test_every_bad_file_is_a_record_and_the_good_report_is_still_checked(plan, tmp_path):
+    good = fill_report(plan, "T01", tmp_path / "goc", {**example_values(plan, plan.units["T01"]), "DAN_HUOU": "abc"})
+    folder = tmp_path / "hon-hop"
+    _bad_files(folder, good)
+    shutil.copy(good, folder / "thon-1.xlsx")
+    xlsync = shutil.which("xlsync") or os.path.join(os.path.dirname(sys.executable), "xlsync")
+
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([xlsync, "validate", str(folder), "--json"], capture_output=True, text=True, timeout=60)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.returncode == 1
+    assert seconds < 20
+    assert peak_mb < 1024 or before / 1024 >= 1024
+    records = json.loads(done.stdout)
+    by_file = {os.path.basename(r["file"]): r["code"] for r in records}
+    assert by_file == {
+        "rong.xlsx": "empty-file",
+        "ngau-nhien.xlsx": "not-a-workbook",
+        "bang.xlsx": "not-a-workbook",
+        "cu.xlsx": "legacy-xls-workbook",
+        "libre.xlsx": "not-a-workbook",
+        "mat-khau.xlsx": "password-protected-workbook",
+        "cuoi.xlsx": "unsafe-xml",
+        "bom.xlsx": "workbook-too-large",
+        "xa.xlsx": "sheet-too-large",
+        "thon-1.xlsx": "type-error",
+    }
+    (bad_cell,) = [r for r in records if r["file"].endswith("thon-1.xlsx")]
+    assert bad_cell["cell"] == value_cells(plan, "T01")["DAN_HUOU"]
+    assert all(r["message_vi"] and r["message_en"] for r in records)
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "x.xlsx", "--lang", "fr"], ["consolidate", "x.xlsx"]])
+def test_usage_errors_exit_2(cli, args):
+    status, out, err = cli(*args)
+    assert status == 2
+    assert "Traceback" not in out + err
