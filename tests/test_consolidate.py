@@ -172,3 +172,20 @@ def test_no_reports_is_a_clear_error(cli, tmp_path):
     (tmp_path / "rong").mkdir()
     status, out, err = cli("consolidate", tmp_path / "rong", "--out", tmp_path / "m.xlsx")
     assert status == 2 and "Không tìm thấy báo cáo" in err
+
+
+def test_decomposed_vietnamese_text_matches_after_normalisation(cli, reports, tmp_path, plan):
+    """Text typed on some phones arrives decomposed (NFD); it must still match the plan."""
+    import unicodedata
+
+    folder, typed = reports
+    decomposed = unicodedata.normalize("NFD", "Năm 2024")
+    assert decomposed != "Năm 2024"
+    fill_report(plan, "T02", folder, typed["T02"], period=decomposed)
+    book = load_workbook(folder / "bao-cao-t02-thon-2.xlsx")
+    book["Báo cáo"]["B5"] = " t02 "  # stray spaces and lower case in the unit code
+    book.save(folder / "bao-cao-t02-thon-2.xlsx")
+    status, out, _ = cli("consolidate", folder, "--out", tmp_path / "m.xlsx", "--json")
+    assert status == 0, out
+    progress = {r[0]: r for r in load_workbook(tmp_path / "m.xlsx")["Tiến độ nộp"].iter_rows(values_only=True)}
+    assert progress["T02"][9] == "Có"

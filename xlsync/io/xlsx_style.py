@@ -6,6 +6,7 @@ pale yellow so a village head sees at once where to type.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 FONT = "Times New Roman"
@@ -70,12 +71,12 @@ def looks_like_formula(text: str) -> bool:
 
 
 def write_text(sheet: Any, row: int, col: int, text: object, fmt: Any = None, safe_fmt: Any = None) -> None:
-    """Write text that came from a user as text, never as a formula.
+    """Write text that came from a user as text (NFC), never as a formula.
 
     ``write_string`` already stores a string cell; the quote-prefix format
     keeps it text even when someone later edits the cell in Excel.
     """
-    value = "" if text is None else str(text)
+    value = "" if text is None else unicodedata.normalize("NFC", str(text))
     if looks_like_formula(value) and safe_fmt is not None:
         fmt = safe_fmt
     sheet.write_string(row, col, value, fmt)
