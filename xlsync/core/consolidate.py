@@ -115,8 +115,9 @@ def consolidate(plan: Plan, sources: list[Source], period: str | None = None) ->
     included: list[UnitReport] = []
     for unit in expected_units(plan):
         found = by_unit.get(unit.code, [])
-        status = _status(unit, found, extra)
+        status, records = _status(unit, found)
         statuses.append(status)
+        extra += records
         if status.included:
             included.append(found[0].report)
 
@@ -135,21 +136,21 @@ def _period_issues(source: Source, period: str) -> list[Issue]:
                        value=report.period, expected=period)]
 
 
-def _status(unit: Unit, found: list[Source], extra: list[Issue]) -> UnitStatus:
+def _status(unit: Unit, found: list[Source]) -> tuple[UnitStatus, list[Issue]]:
+    """Where a unit stands, and the records that explain it."""
     if not found:
-        extra.append(make_issue("not-submitted", unit=unit.code, name=unit.name))
-        return UnitStatus(unit, Status.NOT_SUBMITTED)
+        return UnitStatus(unit, Status.NOT_SUBMITTED), [make_issue("not-submitted", unit=unit.code, name=unit.name)]
     if len(found) > 1:
         first = found[0]
-        for other in found[1:]:
-            extra.append(make_issue("duplicate-unit", file=other.path, unit=unit.code, other_file=first.path))
-        return UnitStatus(unit, Status.DUPLICATE, found)
+        records = [make_issue("duplicate-unit", file=other.path, unit=unit.code, other_file=first.path)
+                   for other in found[1:]]
+        return UnitStatus(unit, Status.DUPLICATE, found), records
     source = found[0]
     if source.has_errors:
         errors = sum(1 for i in source.issues if i.is_error)
-        extra.append(make_issue("unit-excluded", file=source.path, unit=unit.code, name=unit.name, count=errors))
-        return UnitStatus(unit, Status.HAS_ERRORS, found)
-    return UnitStatus(unit, Status.INCLUDED, found)
+        record = make_issue("unit-excluded", file=source.path, unit=unit.code, name=unit.name, count=errors)
+        return UnitStatus(unit, Status.HAS_ERRORS, found), [record]
+    return UnitStatus(unit, Status.INCLUDED, found), []
 
 
 def _values(plan: Plan, reports: list[UnitReport]) -> pd.DataFrame:
