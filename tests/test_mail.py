@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from email import policy
 from email.headerregistry import Address
 from email.header import decode_header, make_header
-from email.utils import collapse_rfc2231_value, parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 import keyring
@@ -189,6 +189,30 @@ def test_attachment_name_is_given_in_utf8_and_as_ascii(message):
     assert collapse_rfc2231_value(params[2][1]) == "Tổng hợp 2024.xlsx"
     assert part.get_param("name") == "Tong hop 2024.xlsx"
     assert "filename*=utf-8''T%E1%BB%95ng%20h%E1%BB%A3p%202024.xlsx" in part["Content-Disposition"]
+
+
+def test_long_recipient_list_keeps_every_mailbox_whole(master, summary):
+    # Python's own folding of such a list can swallow a mailbox into an encoded-word (CPython gh-100884).
+    recipients = [
+        Address("Hội đồng Thi đua – Khen thưởng huyện (để báo cáo)", addr_spec="hdtdkt@huyen.example.vn"),
+        Address("Thường trực Đảng ủy xã", addr_spec="danguy@tanphu.example.vn"),
+        Address("Chủ tịch, các Phó Chủ tịch UBND xã", addr_spec="lanhdao@tanphu.example.vn"),
+        Address("Các ban, ngành, đoàn thể xã", addr_spec="doanthe@tanphu.example.vn"),
+        Address("Lưu: VT, NV", addr_spec="vanthu@tanphu.example.vn"),
+        Address('Office "A", Finance; Budget', addr_spec="office.a@tanphu.example.vn"),
+        Address("Department of Planning, Investment, Finance and Statistics of the district",
+                addr_spec="planning@huyen.example.vn"),
+        Address("", addr_spec=CHAIRMAN),
+    ]
+    raw = message_bytes(build_message(master, summary, sender=SENDER, to=recipients))
+
+    # As an RFC 2047 reader does: split the list, then decode each name.
+    legacy = email.message_from_bytes(raw)
+    names = [(decoded(name), address) for name, address in getaddresses(legacy.get_all("To"))]
+    assert names == [(r.display_name, r.addr_spec) for r in recipients]
+    assert [a.addr_spec for a in parse(raw)["To"].addresses] == [r.addr_spec for r in recipients]
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    assert max(len(line) for line in head) <= 78
 
 
 def test_long_attachment_name_is_split_into_rfc2231_continuations(tmp_path, summary):

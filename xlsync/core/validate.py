@@ -7,7 +7,7 @@ import pandas as pd
 from xlsync.core.issues import Issue
 from xlsync.core.plan import Plan
 from xlsync.core.report import UnitReport
-from xlsync.core.schema_check import Position, schema_issues
+from xlsync.core.schema_check import Locate, Position, schema_issues
 from xlsync.schemas.report import report_schema
 
 
@@ -31,4 +31,10 @@ def check_values(plan: Plan, reports: list[UnitReport]) -> list[Issue]:
             return Position(report.source, report.sheet, "", "", {"name": element.name})
         return Position(report.source, report.sheet, item.cell, item.raw, {"name": element.name})
 
-    return schema_issues(report_schema(plan), values_frame(plan, reports), locate)
+    return check_frame(plan, values_frame(plan, reports), locate)
+
+
+def check_frame(plan: Plan, frame: pd.DataFrame, locate: Locate) -> list[Issue]:
+    """The same rules over any frame of values (one row per report or unit, one float
+    column per data element); ``locate`` turns (index, element code) into a cell."""
+    return schema_issues(report_schema(plan), frame, locate)

@@ -19,7 +19,9 @@ Vietnamese text.  One row per sending, columns:
 - ``Thời gian``: when the server answered, ISO 8601 with the UTC offset;
 - ``Message-ID``: the message's Message-ID header;
 - ``SHA-256 tệp đính kèm``: hex SHA-256 of the attached workbook;
-- ``Đã nhận``: addresses the server accepted, separated by ``; ``;
+- ``Đã nhận``: addresses the server accepted, separated by ``; ``; when the
+  connection broke before the server confirmed the message, each address is
+  followed by ``(chưa xác nhận)``: it may or may not have arrived;
 - ``Bị từ chối``: refused addresses with the server's reply, ``addr (550 ...)``,
   separated by ``; ``.
 
@@ -40,9 +42,10 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from email.generator import BytesGenerator
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from io import BytesIO
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
@@ -75,6 +78,7 @@ XLSX_MAINTYPE = "application"
 XLSX_SUBTYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SEND_LOG_COLUMNS = ("Thời gian", "Message-ID", "SHA-256 tệp đính kèm", "Đã nhận", "Bị từ chối")
+UNCONFIRMED_MARK = "(chưa xác nhận)"
 
 _ADDR_SPEC = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 _HEADER_LINE = 78  # RFC 5322 recommended line length, which the email policy also folds at
@@ -261,10 +265,10 @@ def build_message(
 
     msg = EmailMessage()
     msg["Subject"] = subject or default_subject(summary, lang)
-    msg["From"] = from_box
-    msg["To"] = to_boxes
+    msg.set_raw("From", address_field("From", [from_box]))
+    msg.set_raw("To", address_field("To", to_boxes))
     if cc_boxes:
-        msg["Cc"] = cc_boxes
+        msg.set_raw("Cc", address_field("Cc", cc_boxes))
     msg["Date"] = format_datetime(datetime.now().astimezone())
     msg["Message-ID"] = make_msgid(domain=from_box.domain)  # the sender's domain, not this machine's name
     msg["Content-Language"] = "en" if lang == "en" else "vi"
@@ -286,6 +290,36 @@ def mailbox(value: str | Address) -> Address:
     if not (addr_spec.isascii() and _ADDR_SPEC.fullmatch(addr_spec)):
         raise CannotRun("invalid-recipient", value=str(value))
     return Address(display_name=display_name, addr_spec=addr_spec)
+
+
+def address_field(name: str, boxes: Sequence[Address]) -> str:
+    """The value of an address field, folded by hand: one mailbox per line.
+
+    The email package's own folding of a long address list can swallow a
+    mailbox into an encoded-word or encode the separating comma (CPython
+    gh-100884, fixed only in recent releases): the header then names other
+    addresses than the envelope, and some servers refuse it.  A name that is
+    not plain ASCII becomes RFC 2047 encoded-words cut at character
+    boundaries; every line stays within 78 columns, so the value is sent as
+    written.
+    """
+    width = _HEADER_LINE - len(name) - len(": ")
+    return ",\n ".join(_folded_mailbox(box, width) for box in boxes)
+
+
+def _folded_mailbox(box: Address, width: int) -> str:
+    if not box.display_name:
+        return box.addr_spec
+    plain = formataddr((box.display_name, box.addr_spec))  # quotes an ASCII name when needed
+    if plain.isascii() and len(plain) < width:
+        return plain
+    angle = f"<{box.addr_spec}>"
+    lines = Header(box.display_name, "utf-8", maxlinelen=width).encode(linesep="\n").split("\n")
+    if len(lines[-1]) + len(angle) + len(" ,") <= width:
+        lines[-1] += " " + angle
+    else:
+        lines.append(" " + angle)
+    return "\n".join(lines)
 
 
 def envelope_recipients(msg: EmailMessage) -> list[str]:
@@ -442,13 +476,16 @@ class SendResult:
 
     ``accepted`` are the addresses the server took responsibility for (it
     may still bounce later); ``refused`` maps each refused address to the
-    server's reply, e.g. ``"550 5.1.1 No such user"``.
+    server's reply, e.g. ``"550 5.1.1 No such user"``.  ``unconfirmed``: the
+    connection broke after the message went out and before the server
+    confirmed it (see :func:`unconfirmed_result`).
     """
 
     message_id: str
     sent_at: datetime
     accepted: tuple[str, ...]
     refused: dict[str, str] = field(default_factory=dict)
+    unconfirmed: bool = False
 
     @property
     def delivered(self) -> bool:
@@ -456,7 +493,18 @@ class SendResult:
 
     @property
     def complete(self) -> bool:
-        return bool(self.accepted) and not self.refused
+        return bool(self.accepted) and not self.refused and not self.unconfirmed
+
+
+def unconfirmed_result(problem: CannotRun, message_id: str) -> SendResult:
+    """What an ``smtp-unconfirmed`` failure leaves to record: who may have the message."""
+    return SendResult(
+        message_id,
+        datetime.now().astimezone(),
+        tuple(problem.params.get("accepted", ())),
+        dict(problem.params.get("refused", {})),
+        unconfirmed=True,
+    )
 
 
 def send_message(
@@ -586,7 +634,8 @@ def _transfer(
         # The message may have reached the server before the link broke: say so, do not resend.
         logger.warning("Connection lost during DATA for %s: %s", message_id, _describe(error))
         raise CannotRun(
-            "smtp-unconfirmed", host=settings.host, port=settings.port, recipients=recipients
+            "smtp-unconfirmed", host=settings.host, port=settings.port, recipients=recipients,
+            accepted=accepted, refused=refused,
         ) from error
     if code != 250:
         raise CannotRun("smtp-message-refused", detail=_reply_text(code, reply), recipients=recipients)
@@ -671,11 +720,12 @@ def file_sha256(path: str | Path) -> str:
 def append_send_log(master_path: str | Path, result: SendResult, attachment_sha256: str) -> Path:
     """Add one row for ``result`` to the send log beside the master; return the log's path."""
     path = send_log_path(master_path)
+    mark = f" {UNCONFIRMED_MARK}" if result.unconfirmed else ""
     row = [
         result.sent_at.isoformat(timespec="seconds"),
         result.message_id,
         attachment_sha256,
-        "; ".join(result.accepted),
+        "; ".join(f"{address}{mark}" for address in result.accepted),
         "; ".join(f"{address} ({reply})" for address, reply in result.refused.items()),
     ]
     try:
