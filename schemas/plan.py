@@ -12,6 +12,7 @@ import pandera.pandas as pa
 
 from xlsync.core.numbers import Kind
 from xlsync.core.plan import Comparison, Method
+from xlsync.core.scoring import CriterionKind, QuantRule, QuotaBase
 
 COMPARISONS = tuple(c.value for c in Comparison)
 METHODS = tuple(m.value for m in Method)
@@ -85,4 +86,43 @@ UNIT_TARGETS = pa.DataFrameSchema(
         "Ghi chú": _text(required=False),
     },
     name="Giao chỉ tiêu",
+)
+
+CRITERION_KINDS = tuple(k.value for k in CriterionKind)
+QUANT_RULES = tuple(r.value for r in QuantRule)
+QUOTA_BASES = tuple(b.value for b in QuotaBase)
+
+# Signs and cross-sheet rules (a Mã chỉ tiêu must be an indicator, a block must exist...)
+# are checked by the plan reader: a penalty's sizes may be typed with either sign.
+CRITERIA = pa.DataFrameSchema(
+    {
+        "Mã": _text(unique=True),
+        "Khối thi đua": _text(required=False),
+        "Nhóm": _text(required=False),
+        "Tiêu chí": _text(),
+        "Điểm tối đa": _number(required=True),
+        "Loại": _text(checks=[pa.Check.one_of(choices=CRITERION_KINDS)]),
+        "Mã chỉ tiêu": _text(required=False),
+        "Quy tắc": _text(required=False, checks=[pa.Check.one_of(choices=QUANT_RULES)]),
+        "Điểm mỗi lần": _number(),
+        "Mức trần": _number(),
+        "Mức sàn": _number(),
+        "Ghi chú": _text(required=False),
+    },
+    name="Tiêu chí chấm điểm",
+)
+
+AWARD_RULES = pa.DataFrameSchema(
+    {
+        "Danh hiệu": _text(),
+        "Điểm tối thiểu": pa.Column(float, nullable=True, required=False, checks=[pa.Check.non_negative()]),
+        "Số đơn vị dẫn đầu mỗi khối": pa.Column(
+            float, nullable=True, required=False, checks=[pa.Check.non_negative(), pa.Check.whole_number()]
+        ),
+        "Tỷ lệ tối đa (%)": pa.Column(float, nullable=True, required=False, checks=[pa.Check.percent_range()]),
+        "Tính trên": _text(required=False, checks=[pa.Check.one_of(choices=QUOTA_BASES)]),
+        "Khối thi đua": _text(required=False),
+        "Ghi chú": _text(required=False),
+    },
+    name="Khen thưởng",
 )

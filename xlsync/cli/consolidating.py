@@ -4,50 +4,79 @@ from __future__ import annotations
 
 import click
 
-from xlsync.cli.options import edge, json_option, lang_option, plan_option, print_json, say
+from xlsync.cli.options import (
+    credentials_option,
+    edge,
+    gsheets_option,
+    json_option,
+    lang_option,
+    plan_option,
+    print_json,
+    say,
+)
 from xlsync.core.messages import current_lang, text
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.argument("sources", nargs=-1, required=False)
 @plan_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Sổ tổng hợp sẽ ghi (.xlsx). / The master workbook to write.")
 @click.option("--period", default=None, help="Kỳ báo cáo (mặc định theo kế hoạch). / Reporting period.")
+@gsheets_option
+@click.option("--feedback", is_flag=True,
+              help="Ghi kết quả kiểm tra vào từng Google Sheet (ghi chú, tô màu ô sai, ô trạng thái). "
+              "/ Mark each Google Sheet's problems in it (notes, highlights, status cell).")
+@click.option("--feedback-dir", "feedback_dir", type=click.Path(file_okay=False), default=None,
+              help="Ghi bản sao có đánh dấu ô lỗi của các tệp vào thư mục này (tệp gốc không bị sửa). "
+              "/ Write annotated copies of files with problems here; files are never modified.")
+@credentials_option
 @json_option
 @lang_option
 @edge
 def consolidate(sources: tuple[str, ...], plan_path: str | None, out: str, period: str | None,
+                all_registered: bool, feedback: bool, feedback_dir: str | None, credentials: str | None,
                 as_json: bool, lang: str | None) -> int:
     """Tổng hợp báo cáo của các đơn vị thành sổ tổng hợp.
 
-    SOURCES are report workbooks or folders (searched recursively; Office lock
-    files and hidden files are skipped). Every report is checked as
-    `xlsync validate` does; a report with errors is left out of the totals and
-    listed. Exit status: 0 clean, 1 errors found (the master is still
-    written), 2 cannot run.
+    SOURCES are report workbooks, folders (searched recursively; Office lock
+    files and hidden files are skipped) and Google Sheets, mixed freely:
+    gsheet:<id>, a sheet's URL, or --gsheets for every sheet in the plan's
+    register. Each Google Sheet is read with one request. Every report is
+    checked as `xlsync validate` does; a report with errors is left out of
+    the totals and listed. Exit status: 0 clean, 1 errors found (the master
+    is still written), 2 cannot run.
     """
     from xlsync.cli.render import plan_line, print_consolidation, print_records, progress
     from xlsync.io.plan_source import resolve_plan
-    from xlsync.io.xlsx_read import iter_workbook_paths
-    from xlsync.jobs.consolidate import consolidate_paths
+    from xlsync.jobs.gsheets import consolidate_sources, gather_sources, open_client
 
     lang = current_lang(lang)
     loaded = resolve_plan(plan_path)
     say(plan_line(loaded, lang))
-    files = iter_workbook_paths(sources)
-    if not files:
-        from xlsync.core.issues import CannotRun
-
-        raise CannotRun("no-sources", paths=", ".join(sources))
-    with progress(len(files), text("reading", lang)) as advance:
-        result = consolidate_paths(files, loaded, out, period, progress=advance)
+    chosen = gather_sources(sources, loaded, all_registered=all_registered)
+    client = open_client(credentials) if chosen.sheets else None
+    if feedback and not chosen.sheets:
+        say(text("gsheet-feedback-no-sheets", lang))
+    with progress(len(chosen), text("reading", lang)) as advance:
+        run = consolidate_sources(chosen, loaded, out, period, client=client, feedback=feedback,
+                                  feedback_dir=feedback_dir, progress=advance)
     if as_json:
-        print_json(result.report.to_dicts())
+        print_json(run.report.to_dicts())
     else:
-        print_records(result.issues, len(result.sources), lang)
-        print_consolidation(result, out, lang)
-    return result.report.exit_code
+        print_records(run.report.issues, len(run.consolidation.sources), lang)
+        print_consolidation(run.consolidation, out, lang)
+        _print_feedback(run, lang)
+    return run.report.exit_code
+
+
+def _print_feedback(run, lang: str) -> None:
+    for marked in run.marked:
+        summary = marked.summary
+        say(text("gsheet-feedback-written", lang, sheet=marked.sheet.label, status=summary.status,
+                 flagged=len(summary.flagged), cleared=len(summary.cleared)), err=False)
+    for path in run.copies:
+        say(text("feedback-written", lang, path=path), err=False)
 
 
 @click.command()
@@ -62,7 +91,9 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     Creates FOLDER (default ./xlsync-demo) with the plan, a template per
     example unit, example reports (one with deliberate mistakes, one unit
     that did not submit), the master workbook tong-hop.xlsx and annotated
-    copies of the reports with problems in kiem-tra/.
+    copies of the reports with problems in kiem-tra/; then a score workbook
+    per emulation block filled with example scores (cham-diem/), scored into
+    the master's «Chấm điểm» and «Xếp hạng» sheets.
     """
     from xlsync.cli.render import print_consolidation, progress
     from xlsync.jobs.demo import run_demo
@@ -76,4 +107,9 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     print_consolidation(run.consolidation, str(run.master), lang)
     for path in run.feedback:
         say(text("feedback-written", lang, path=path), err=False)
+    if run.scoring is not None:
+        from xlsync.cli.scoring import print_ranking
+
+        print_ranking(run.scoring, lang)
+        say(text("score-sheets-written", lang, path=run.score_folder), err=False)
     return 0

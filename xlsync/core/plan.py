@@ -14,9 +14,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from xlsync.core.numbers import Kind
 from xlsync.core.text import label_key
+
+if TYPE_CHECKING:  # the scoring vocabulary lives with the engine, which imports this module
+    from xlsync.core.scoring import AwardRule, Criterion
 
 
 class Comparison(StrEnum):
@@ -65,6 +69,8 @@ class Sheets:
     UNITS = "Đơn vị"
     RECIPIENTS = "Nơi nhận"
     UNIT_TARGETS = "Giao chỉ tiêu"
+    CRITERIA = "Tiêu chí chấm điểm"
+    AWARDS = "Khen thưởng"
 
 
 class Labels:
@@ -79,6 +85,24 @@ class Labels:
     UNITS = (("Mã", "Tên", "Loại", "Khối thi đua", "Email"), ("Ghi chú",))
     RECIPIENTS = (("Tên", "Email"), ("Ghi chú",))
     UNIT_TARGETS = (("Mã đơn vị", "Mã chỉ tiêu", "Kế hoạch"), ("Ghi chú",))
+    CRITERIA = (
+        ("Mã", "Khối thi đua", "Nhóm", "Tiêu chí", "Điểm tối đa", "Loại", "Mã chỉ tiêu"),
+        ("Quy tắc", "Điểm mỗi lần", "Mức trần", "Mức sàn", "Ghi chú"),
+    )
+    AWARDS = (
+        ("Danh hiệu", "Điểm tối thiểu", "Số đơn vị dẫn đầu mỗi khối", "Tỷ lệ tối đa (%)", "Tính trên"),
+        ("Khối thi đua", "Ghi chú"),
+    )
+
+
+# Several emulation blocks in one cell of «Tiêu chí chấm điểm» or «Khen thưởng»; not a comma,
+# which block names contain («Khối Mặt trận, đoàn thể»).
+BLOCK_SEPARATOR = ";"
+
+
+def split_blocks(cell: str) -> list[str]:
+    """The block names listed in one cell ("" → none, meaning every block)."""
+    return [part.strip() for part in cell.split(BLOCK_SEPARATOR) if part.strip()]
 
 
 class InfoKeys:
@@ -181,6 +205,8 @@ class Plan:
     units: dict[str, Unit] = field(default_factory=dict)
     recipients: list[Recipient] = field(default_factory=list)
     unit_targets: list[UnitTarget] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)  # sheet «Tiêu chí chấm điểm», optional
+    award_rules: list[AwardRule] = field(default_factory=list)  # sheet «Khen thưởng», optional
     source: str = ""
 
     def elements_for(self, unit: Unit) -> list[DataElement]:

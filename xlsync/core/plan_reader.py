@@ -31,14 +31,20 @@ from xlsync.core.plan import (
     Sheets,
     Unit,
     UnitTarget,
+    split_blocks,
 )
 from xlsync.core.schema_check import Position, schema_issues
-from xlsync.core.sheets import WorkbookData
+from xlsync.core.scoring import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase
+from xlsync.core.sheets import WorkbookData, parse_address
 from xlsync.core.text import label_key, normalize_text
 from xlsync.core.tables import Table, locate_table
 from xlsync.schemas import plan as plan_schemas
 
-NUMBER_COLUMNS = {"Kế hoạch", "Hệ số"}
+NUMBER_COLUMNS = {
+    "Kế hoạch", "Hệ số",
+    "Điểm tối đa", "Điểm mỗi lần", "Mức trần", "Mức sàn",  # Tiêu chí chấm điểm
+    "Điểm tối thiểu", "Số đơn vị dẫn đầu mỗi khối", "Tỷ lệ tối đa (%)",  # Khen thưởng
+}
 
 
 @dataclass(slots=True)
@@ -91,6 +97,9 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     units_sheet = sheet_table(Sheets.UNITS, Labels.UNITS, plan_schemas.UNITS)
     recipients_sheet = sheet_table(Sheets.RECIPIENTS, Labels.RECIPIENTS, plan_schemas.RECIPIENTS)
     targets_sheet = sheet_table(Sheets.UNIT_TARGETS, Labels.UNIT_TARGETS, plan_schemas.UNIT_TARGETS, required=False)
+    # Schemas of the scoring sheets run in their readers, which name the column in messages.
+    criteria_sheet = sheet_table(Sheets.CRITERIA, Labels.CRITERIA, None, required=False)
+    awards_sheet = sheet_table(Sheets.AWARDS, Labels.AWARDS, None, required=False)
 
     plan = Plan(info=info, source=file)
     plan.elements = _read_elements(elements_sheet)
@@ -98,6 +107,8 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     plan.recipients = _read_recipients(recipients_sheet)
     plan.indicators = _read_indicators(indicators_sheet, plan, issues)
     plan.unit_targets = _read_unit_targets(targets_sheet, plan, issues)
+    plan.criteria = _read_criteria(criteria_sheet, plan, issues)
+    plan.award_rules = _read_award_rules(awards_sheet, plan, issues)
     issues.extend(_check_unit_types(elements_sheet, plan))
     issues.extend(_conflicting_targets(plan, indicators_sheet))
     return plan, issues
@@ -335,3 +346,132 @@ def _conflicting_targets(plan: Plan, sheet: PlanSheet | None) -> list[Issue]:
                 )
             )
     return issues
+
+
+# --- scoring sheets: «Tiêu chí chấm điểm» and «Khen thưởng» -------------------
+
+
+def _named_schema_issues(schema, sheet: PlanSheet) -> list[Issue]:
+    """Schema records whose messages name the column («chưa nhập Điểm tối đa»)."""
+
+    def locate(index: object, column: str) -> Position:
+        position = sheet.locate(index, column)
+        position.params.setdefault("name", column)
+        return position
+
+    return schema_issues(schema, sheet.frame, locate)
+
+
+def _error_rows(issues: list[Issue]) -> set[int]:
+    """0-based sheet rows that hold an error, so those rows are left out of the plan."""
+    rows = set()
+    for issue in issues:
+        if issue.is_error and issue.cell and issue.cell[0].isalpha() and issue.cell[-1].isdigit():
+            rows.add(parse_address(issue.cell)[0])
+    return rows
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def _block_problems(sheet: PlanSheet, row: int, cell_text: str | None, plan: Plan) -> list[Issue]:
+    known = {label_key(b) for b in plan.blocks}
+    return [
+        make_issue("unknown-block", file=sheet.table.file, sheet=sheet.table.sheet,
+                   cell=sheet.cell(row, "Khối thi đua"), value=name)
+        for name in split_blocks(cell_text or "")
+        if label_key(name) not in known
+    ]
+
+
+def _read_criteria(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[Criterion]:
+    if sheet is None:
+        return []
+    found = _named_schema_issues(plan_schemas.CRITERIA, sheet)
+    issues.extend(found)
+    skip = _error_rows(found)
+    kinds = {k.value: k for k in CriterionKind}
+    rules = {r.value: r for r in QuantRule}
+    criteria: list[Criterion] = []
+    for row, v in sheet.records():
+        if row in skip:
+            continue
+        kind = kinds[v["Loại"]]
+        ranged = kind in (CriterionKind.BONUS, CriterionKind.PENALTY)
+        ceiling = _optional(v.get("Mức trần"))
+        criterion = Criterion(
+            code=v["Mã"], name=v.get("Tiêu chí") or v["Mã"], max_points=float(v["Điểm tối đa"]), kind=kind,
+            block=v.get("Khối thi đua") or "", group=v.get("Nhóm") or "", indicator_code=v.get("Mã chỉ tiêu") or "",
+            rule=rules.get(v.get("Quy tắc") or "", QuantRule.PROPORTIONAL),
+            points_per_occurrence=_optional(v.get("Điểm mỗi lần")),
+            # «Mức trần» caps a count (Theo lần) or bounds a bonus or penalty; «Mức sàn» only the latter.
+            cap=ceiling if kind is CriterionKind.PER_OCCURRENCE else None,
+            floor=_optional(v.get("Mức sàn")) if ranged else None, ceiling=ceiling if ranged else None, row=row,
+            note=v.get("Ghi chú") or "",
+        )
+        problems = _criterion_problems(sheet, criterion, v, plan)
+        issues.extend(problems)
+        if not any(p.is_error for p in problems):
+            criteria.append(criterion)
+    return criteria
+
+
+def _criterion_problems(sheet: PlanSheet, criterion: Criterion, v: dict, plan: Plan) -> list[Issue]:
+    file, name, row = sheet.table.file, sheet.table.sheet, criterion.row
+    problems = _block_problems(sheet, row, v.get("Khối thi đua"), plan)
+    if criterion.kind is not CriterionKind.PENALTY:
+        # A penalty's sizes may be typed with either sign; other criteria's may not be negative.
+        for column in ("Điểm tối đa", "Điểm mỗi lần", "Mức trần", "Mức sàn"):
+            value = _optional(v.get(column))
+            if value is not None and value < 0:
+                problems.append(make_issue("negative-value", file=file, sheet=name, cell=sheet.cell(row, column),
+                                           value=value, name=column))
+    low, high = criterion.bounds
+    if low > high and criterion.kind in (CriterionKind.BONUS, CriterionKind.PENALTY):
+        problems.append(make_issue("criterion-limits-inverted", file=file, sheet=name,
+                                   cell=sheet.cell(row, "Mức trần"), code=criterion.code,
+                                   low=format_number(low), high=format_number(high)))
+    if criterion.kind is CriterionKind.QUANTITATIVE:
+        problems += _quantitative_problems(sheet, criterion, plan)
+    return problems
+
+
+def _quantitative_problems(sheet: PlanSheet, criterion: Criterion, plan: Plan) -> list[Issue]:
+    file, name, cell = sheet.table.file, sheet.table.sheet, sheet.cell(criterion.row, "Mã chỉ tiêu")
+    if not criterion.indicator_code:
+        return [make_issue("missing-cell", file=file, sheet=name, cell=cell, name="Mã chỉ tiêu")]
+    if criterion.indicator_code not in {i.code for i in plan.indicators}:
+        return [make_issue("unknown-indicator", file=file, sheet=name, cell=cell, value=criterion.indicator_code)]
+    assigned = {t.unit for t in plan.unit_targets if t.indicator == criterion.indicator_code}
+    lacking = [u.code for u in plan.units.values()
+               if u.block and criterion.applies_to(u.block) and u.code not in assigned]
+    if lacking:
+        return [make_issue("criterion-without-unit-targets", file=file, sheet=name, cell=cell,
+                           value=criterion.indicator_code, code=criterion.code, units=", ".join(lacking))]
+    return []
+
+
+def _read_award_rules(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[AwardRule]:
+    if sheet is None:
+        return []
+    found = _named_schema_issues(plan_schemas.AWARD_RULES, sheet)
+    issues.extend(found)
+    skip = _error_rows(found)
+    bases = {b.value: b for b in QuotaBase}
+    rules: list[AwardRule] = []
+    for row, v in sheet.records():
+        if row in skip:
+            continue
+        problems = _block_problems(sheet, row, v.get("Khối thi đua"), plan)
+        issues.extend(problems)
+        if problems:
+            continue
+        top_k = _optional(v.get("Số đơn vị dẫn đầu mỗi khối"))
+        rules.append(AwardRule(
+            title=v["Danh hiệu"], min_total=_optional(v.get("Điểm tối thiểu")),
+            top_k=None if top_k is None else int(top_k), quota_percent=_optional(v.get("Tỷ lệ tối đa (%)")),
+            quota_base=bases.get(v.get("Tính trên") or "", QuotaBase.BLOCK), block=v.get("Khối thi đua") or "",
+            row=row, note=v.get("Ghi chú") or "",
+        ))
+    return rules

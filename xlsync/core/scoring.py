@@ -85,7 +85,7 @@ from typing import Iterable, Mapping, Sequence, TypeVar
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.messages import TEXT, render
 from xlsync.core.numbers import FAIL, PASS, format_number
-from xlsync.core.plan import Comparison, Unit
+from xlsync.core.plan import Comparison, Unit, split_blocks
 from xlsync.core.sheets import label_key
 
 POINT_DECIMALS = 2
@@ -135,7 +135,7 @@ class Criterion:
     name: str
     max_points: float
     kind: CriterionKind
-    block: str = ""  # "" = every block
+    block: str = ""  # "" = every block; several separated by ";"
     group: str = ""
     indicator_code: str = ""  # Định lượng only
     rule: QuantRule = QuantRule.PROPORTIONAL  # Định lượng only
@@ -144,9 +144,10 @@ class Criterion:
     floor: float | None = None  # Điểm thưởng / Điểm trừ
     ceiling: float | None = None  # Điểm thưởng / Điểm trừ
     row: int = -1  # 0-based row in the plan sheet, for messages
+    note: str = ""
 
     def applies_to(self, block: str) -> bool:
-        return not self.block or label_key(self.block) == label_key(block)
+        return _names_block(self.block, block)
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -250,11 +251,18 @@ class AwardRule:
     top_k: int | None = None  # per block
     quota_percent: float | None = None  # at most this % of the base, rounded down
     quota_base: QuotaBase = QuotaBase.BLOCK
-    block: str = ""  # "" = every block
+    block: str = ""  # "" = every block; several separated by ";"
     row: int = -1
+    note: str = ""
 
     def applies_to(self, block: str) -> bool:
-        return not self.block or label_key(self.block) == label_key(block)
+        return _names_block(self.block, block)
+
+
+def _names_block(cell: str, block: str) -> bool:
+    """Whether a ``Khối thi đua`` cell (blank = every block) includes ``block``."""
+    names = split_blocks(cell)
+    return not names or any(label_key(name) == label_key(block) for name in names)
 
 
 # --- exact arithmetic and bilingual text -------------------------------------
@@ -399,8 +407,8 @@ def _leader_rule(criterion: Criterion, ratio: _Ratio, leader: _Leader | None) ->
 
 
 def _inputs_phrase(criterion: Criterion, outcome: IndicatorOutcome | None) -> Phrase:
-    if outcome is None:
-        return "", ""
+    if outcome is None or outcome.actual is None:
+        return "", ""  # the no-data phrase says it all
     return _say("explain-inputs", indicator=criterion.indicator_code, actual=_shown(outcome.actual),
                 target=_shown(outcome.target), comparison=outcome.comparison.value)
 
@@ -425,7 +433,7 @@ def _score_quantitative(
         if ratio is None:
             issues.append(make_issue("score-no-data", unit=unit.code, criterion=criterion.code,
                                      indicator=criterion.indicator_code))
-            points, phrase = Fraction(0), _say("explain-no-data", indicator=criterion.indicator_code)
+            points, phrase = Fraction(0), _join((" ", " "), _say("explain-no-data", indicator=criterion.indicator_code))
         elif criterion.rule is QuantRule.LEADER:
             points, phrase = _leader_rule(criterion, ratio, leader)
         else:

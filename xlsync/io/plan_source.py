@@ -28,6 +28,8 @@ BUNDLED_TABLES = {
     "don_vi.csv": Sheets.UNITS,
     "noi_nhan.csv": Sheets.RECIPIENTS,
     "giao_chi_tieu.csv": Sheets.UNIT_TARGETS,
+    "tieu_chi.csv": Sheets.CRITERIA,
+    "khen_thuong.csv": Sheets.AWARDS,
 }
 
 

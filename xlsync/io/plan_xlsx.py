@@ -8,6 +8,7 @@ import xlsxwriter
 
 from xlsync.core.numbers import PASS, Kind
 from xlsync.core.plan import Comparison, InfoKeys, Labels, Method, Plan, Sheets
+from xlsync.core.scoring import Criterion, CriterionKind, QuantRule, QuotaBase
 from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_style import Formats, write_text
 
@@ -28,6 +29,14 @@ GUIDE = (
     ("Trang «Đơn vị»", "Các đơn vị báo cáo: mã (không trùng), tên, loại, khối thi đua, email người phụ trách."),
     ("Trang «Nơi nhận»", "Nơi nhận bản tổng hợp qua email."),
     ("Trang «Giao chỉ tiêu»", "Không bắt buộc: chỉ tiêu giao riêng cho từng đơn vị (mã đơn vị, mã chỉ tiêu, kế hoạch)."),
+    ("Trang «Tiêu chí chấm điểm»", "Không bắt buộc: tiêu chí chấm điểm thi đua. «Khối thi đua» để trống là áp dụng "
+     "cho mọi khối; nhiều khối cách nhau dấu chấm phẩy (;). «Loại»: Định lượng (tính từ kết quả thực hiện chỉ tiêu "
+     "giao cho đơn vị ở trang «Giao chỉ tiêu», ghi «Mã chỉ tiêu»; «Quy tắc» Tỷ lệ hoặc Dẫn đầu); Đạt/Không đạt "
+     "(đủ điểm hoặc 0); Theo lần («Điểm mỗi lần», «Mức trần»); Điểm thưởng (cần minh chứng; «Mức sàn», «Mức trần»); "
+     "Điểm trừ («Mức sàn» là số điểm trừ nhiều nhất)."),
+    ("Trang «Khen thưởng»", "Không bắt buộc: đề nghị khen thưởng, xét theo thứ tự từng dòng; mỗi đơn vị nhận danh hiệu "
+     "đầu tiên đủ điều kiện. «Điểm tối thiểu», «Số đơn vị dẫn đầu mỗi khối», «Tỷ lệ tối đa (%)» (làm tròn xuống) "
+     "trên số đơn vị của khối hoặc toàn xã («Tính trên»); ô trống là không giới hạn."),
     ("Lưu ý", "Không đổi tên trang và tên cột. Sau khi sửa, chạy «xlsync validate» để kiểm tra sổ kế hoạch."),
 )
 
@@ -46,6 +55,10 @@ def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
         _write_recipients(workbook, formats, plan)
         if plan.unit_targets:
             _write_unit_targets(workbook, formats, plan)
+        if plan.criteria:
+            _write_criteria(workbook, formats, plan)
+        if plan.award_rules:
+            _write_award_rules(workbook, formats, plan)
         _write_guide(workbook, formats)
         workbook.close()
     return target
@@ -131,6 +144,33 @@ def _write_recipients(workbook, formats: Formats, plan: Plan) -> None:
 def _write_unit_targets(workbook, formats: Formats, plan: Plan) -> None:
     sheet = _table(workbook, formats, Sheets.UNIT_TARGETS, Labels.UNIT_TARGETS[0], (14, 14, 12))
     _rows(sheet, formats, [(t.unit, t.indicator, t.target) for t in plan.unit_targets])
+
+
+CRITERIA_LABELS = (*Labels.CRITERIA[0], *Labels.CRITERIA[1])
+AWARD_LABELS = (*Labels.AWARDS[0], *Labels.AWARDS[1])
+
+
+def _criterion_row(c: Criterion) -> tuple:
+    ceiling = c.cap if c.kind is CriterionKind.PER_OCCURRENCE else c.ceiling
+    rule = c.rule.value if c.kind is CriterionKind.QUANTITATIVE else None
+    return (c.code, c.block, c.group, c.name, c.max_points, c.kind.value, c.indicator_code, rule,
+            c.points_per_occurrence, ceiling, c.floor, c.note)
+
+
+def _write_criteria(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.CRITERIA, CRITERIA_LABELS, (8, 26, 22, 60, 10, 15, 12, 10, 10, 9, 9, 24))
+    rows = [_criterion_row(c) for c in plan.criteria]
+    _rows(sheet, formats, rows)
+    _choices(sheet, CRITERIA_LABELS.index("Loại"), len(rows), [k.value for k in CriterionKind])
+    _choices(sheet, CRITERIA_LABELS.index("Quy tắc"), len(rows), [r.value for r in QuantRule])
+
+
+def _write_award_rules(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.AWARDS, AWARD_LABELS, (34, 12, 14, 14, 14, 26, 40))
+    rows = [(a.title, a.min_total, a.top_k, a.quota_percent, a.quota_base.value, a.block, a.note)
+            for a in plan.award_rules]
+    _rows(sheet, formats, rows)
+    _choices(sheet, AWARD_LABELS.index("Tính trên"), len(rows), [b.value for b in QuotaBase])
 
 
 def _write_guide(workbook, formats: Formats) -> None:

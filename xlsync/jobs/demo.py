@@ -3,7 +3,9 @@
 A working folder with the bundled plan; templates for the example units;
 reports filled with seeded example figures (one unit with deliberate
 mistakes, one unit that did not submit); validation; consolidation into
-``tong-hop.xlsx``; annotated copies of the reports with problems.
+``tong-hop.xlsx``; annotated copies of the reports with problems; then a
+score workbook per emulation block, filled with seeded example scores, and
+scoring, so the master also holds «Chấm điểm» and «Xếp hạng».
 """
 
 from __future__ import annotations
@@ -14,19 +16,27 @@ from pathlib import Path
 
 from xlsync.core.consolidate import Consolidation, expected_units
 from xlsync.core.example_data import example_values
+from xlsync.core.example_scores import example_scores
 from xlsync.core.numbers import format_number
+from xlsync.core.plan import Plan
+from xlsync.core.score_template import score_layout
+from xlsync.core.scoring_round import ScoringResult
 from xlsync.core.template import report_layout
 from xlsync.io.feedback import write_feedback_copy
+from xlsync.io.master_xlsx import write_master
 from xlsync.io.plan_source import PLAN_FILE_NAME, load_bundled_plan
 from xlsync.io.plan_xlsx import write_plan_workbook
 from xlsync.io.report_fill import fill_template
+from xlsync.io.score_fill import fill_score_template
 from xlsync.io.xlsx_read import iter_workbook_paths
 from xlsync.jobs.consolidate import consolidate_paths
+from xlsync.jobs.score import SCORE_FOLDER, score_workbooks, write_score_templates
 from xlsync.jobs.setup import REPORTS_FOLDER, TEMPLATES_FOLDER, template_name, write_templates
 from xlsync.jobs.validate import Progress
 
 MASTER_NAME = "tong-hop.xlsx"
 FEEDBACK_FOLDER = "kiem-tra"
+SCORE_TEMPLATES_FOLDER = "mau-cham-diem"
 UNIT_WITH_MISTAKES = "T03"
 UNIT_NOT_SUBMITTED = "T07"
 # What the demo's careless village typed: text in a number cell, and more poor households than households.
@@ -39,6 +49,8 @@ class DemoRun:
     master: Path
     consolidation: Consolidation
     feedback: list[Path]
+    scoring: ScoringResult | None = None
+    score_folder: Path | None = None
 
 
 def typed_like_a_person(values: dict[str, object]) -> dict[str, object]:
@@ -78,4 +90,23 @@ def run_demo(folder: str | Path, seed: int = 2024, progress: Progress | None = N
         for source in result.sources
         if source.issues and source.report is not None
     ]
-    return DemoRun(folder, master, result, feedback)
+    scoring = None
+    if plan.criteria:
+        scoring = score_demo_blocks(folder, plan, result, master, seed)
+    return DemoRun(folder, master, result, feedback, scoring, folder / SCORE_FOLDER)
+
+
+def score_demo_blocks(folder: Path, plan: Plan, consolidation: Consolidation, master: Path,
+                      seed: int) -> ScoringResult:
+    """Score workbooks for every block, filled with example scores, scored into the master."""
+    templates = write_score_templates(plan, folder / SCORE_TEMPLATES_FOLDER, plan.blocks, consolidation,
+                                      master.name)
+    filled = folder / SCORE_FOLDER
+    shutil.rmtree(filled, ignore_errors=True)
+    filled.mkdir()
+    for block, template in zip(plan.blocks, templates):
+        fill_score_template(template, score_layout(plan, block), example_scores(plan, block, seed),
+                            filled / template.name)
+    scoring = score_workbooks(iter_workbook_paths([filled]), plan, consolidation)
+    write_master(consolidation, master, scoring=scoring)
+    return scoring

@@ -1,0 +1,330 @@
+"""The scoring sheets of the master workbook: «Chấm điểm» and «Xếp hạng».
+
+«Chấm điểm» has one row per criterion × unit with the score typed by the
+unit and by the block, the points counted and how they were computed (the
+inputs, the rule and the arithmetic, as the engine explains them), and
+where each typed score came from (file and cell).
+
+«Xếp hạng» ranks the units within each block.  Totals, the quantitative
+subtotal, penalty points, the rank and the tie flag are live formulas over
+«Chấm điểm» (with xlsync's values stored), so clicking a total shows that
+it adds the unit's rows; the rank formula is the documented tie-break.
+Proposed titles and their reasons are values: the rules behind them are
+listed below the table.  One bar chart of totals per block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from xlsync.core.issues import Issue
+from xlsync.core.numbers import format_number
+from xlsync.core.score_template import LINE_HEIGHT, text_lines
+from xlsync.core.scoring import (
+    AwardRule,
+    CriterionKind,
+    CriterionScore,
+    QuotaBase,
+    ScoreEntry,
+    ScoreSource,
+    UnitTotal,
+)
+from xlsync.core.scoring_round import ScoringResult
+from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
+
+
+class ScoringSheets:
+    SCORES = "Chấm điểm"
+    RANKING = "Xếp hạng"
+
+
+SCORE_LABELS = ("Khối thi đua", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Nhóm", "Tiêu chí", "Loại",
+                "Điểm tối đa", "Tự chấm", "Khối chấm", "Chênh lệch", "Điểm", "Nguồn điểm", "Minh chứng",
+                "Cách tính", "Ô nguồn", "How it was computed")
+SCORE_WIDTHS = (18, 9, 18, 8, 18, 40, 13, 8, 8, 8, 9, 8, 14, 28, 70, 34, 70)
+RANK_LABELS = ("Khối thi đua", "Hạng", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Điểm định lượng", "Điểm trừ",
+               "Đồng hạng", "Ghi chú xếp hạng", "Danh hiệu đề nghị", "Lý do", "Ranking and proposal (English)")
+RANK_WIDTHS = (20, 7, 10, 22, 10, 11, 9, 9, 50, 28, 60, 60)
+CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
+SOURCE_LABELS = ("Tệp", "Khối thi đua", "Kỳ chấm điểm", "Sửa lần cuối", "SHA-256")
+HEADER_ROW = 4  # 0-based row of both tables' headers, below the title
+TIED = "Có"
+POINTS_FORMAT = "0.00"
+DATA_SOURCE = "Sổ tổng hợp, trang «Theo đơn vị» (chỉ tiêu giao cho đơn vị)"
+
+# Column positions the formulas use (0-based), named after the labels above.
+S_UNIT, S_KIND, S_POINTS, S_SELF, S_REVIEW = (SCORE_LABELS.index(x) for x in
+                                               ("Mã đơn vị", "Loại", "Điểm", "Tự chấm", "Khối chấm"))
+R_BLOCK, R_RANK, R_UNIT, R_NAME, R_TOTAL, R_QUANT, R_PENALTY, R_TIED, R_TITLE = (
+    RANK_LABELS.index(x) for x in ("Khối thi đua", "Hạng", "Mã đơn vị", "Tên đơn vị", "Tổng điểm",
+                                   "Điểm định lượng", "Điểm trừ", "Đồng hạng", "Danh hiệu đề nghị"))
+
+
+def write_scoring_sheets(workbook, formats: Formats, scoring: ScoringResult) -> None:
+    points = workbook.add_format({"font_name": FONT, "font_size": 12, "valign": "vcenter", "border": 1,
+                                  "num_format": POINTS_FORMAT})
+    last_score_row = _scores_sheet(workbook, formats, points, scoring)
+    _ranking_sheet(workbook, formats, points, scoring, last_score_row)
+
+
+def _title(sheet, formats: Formats, scoring: ScoringResult, heading: str, note: str, last_col: int) -> None:
+    sheet.merge_range(0, 0, 0, last_col, f"{heading} – {scoring.period.upper()}", formats["title"])
+    sheet.merge_range(1, 0, 1, last_col, f"(Kèm theo {scoring.plan.label})", formats["center_italic"])
+    sheet.merge_range(2, 0, 2, last_col, note, formats["wrap"])
+    sheet.set_row(2, 48)
+
+
+def _header(sheet, formats: Formats, row: int, labels: tuple[str, ...], widths: tuple[int, ...]) -> None:
+    for col, label in enumerate(labels):
+        sheet.write_string(row, col, label, formats["header"])
+        if col < len(widths):
+            sheet.set_column(col, col, widths[col])
+
+
+def _print_setup(sheet, header_row: int) -> None:
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&CTrang &P/&N")
+
+
+def _number(sheet, formats: Formats, fmt, row: int, col: int, value: float | None) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, formats["cell"])
+    else:
+        sheet.write_number(row, col, value, fmt)
+
+
+# --- «Chấm điểm» -------------------------------------------------------------------
+
+
+def _scores_sheet(workbook, formats: Formats, points, scoring: ScoringResult) -> int:
+    """Write the sheet; return its last data row (0-based), for the ranking's formulas."""
+    sheet = workbook.add_worksheet(ScoringSheets.SCORES)
+    note = ("Mỗi dòng là điểm của một đơn vị ở một tiêu chí. «Điểm» là điểm được tính: điểm «Khối chấm» nếu có, "
+            "nếu không là điểm «Tự chấm»; tiêu chí định lượng tính từ số liệu. «Cách tính» ghi số liệu, quy tắc "
+            "và phép tính; «Ô nguồn» là ô đã nhập điểm.")
+    _title(sheet, formats, scoring, "KẾT QUẢ CHẤM ĐIỂM THI ĐUA", note, 14)
+    _header(sheet, formats, HEADER_ROW, SCORE_LABELS, SCORE_WIDTHS)
+    row = HEADER_ROW
+    for row, score in enumerate(scoring.scores, start=HEADER_ROW + 1):
+        _score_row(sheet, formats, points, row, score, scoring)
+    if scoring.scores:
+        sheet.autofilter(HEADER_ROW, 0, row, len(SCORE_LABELS) - 1)
+    sheet.freeze_panes(HEADER_ROW + 1, 4)
+    _print_setup(sheet, HEADER_ROW)
+    return row
+
+
+def _score_row(sheet, formats: Formats, points, row: int, score: CriterionScore, scoring: ScoringResult) -> None:
+    criterion = scoring.criterion(score.criterion)
+    unit = scoring.plan.units[score.unit]
+    entry = scoring.entries.get((score.unit, score.criterion))
+    texts = {0: score.block, 1: unit.code, 2: unit.name, 3: criterion.code, 4: criterion.group, 5: criterion.name,
+             6: criterion.kind.value, 12: score.source.value, 13: entry.evidence if entry else "",
+             14: score.explanation_vi, 15: _source_cell(score, entry), 16: score.explanation_en}
+    for col, value in texts.items():
+        write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+    _number(sheet, formats, formats["number"], row, 7, criterion.max_points)
+    _number(sheet, formats, points, row, S_SELF, score.self_score)
+    _number(sheet, formats, points, row, S_REVIEW, score.block_score)
+    self_cell, review_cell = xl_rowcol_to_cell(row, S_SELF), xl_rowcol_to_cell(row, S_REVIEW)
+    sheet.write_formula(row, 10, f'=IF(OR({self_cell}="",{review_cell}=""),"",{review_cell}-{self_cell})', points,
+                        "" if score.difference is None else score.difference)
+    sheet.write_number(row, S_POINTS, score.points, points)
+    _fit_row(sheet, row, texts, SCORE_WIDTHS)
+
+
+def _fit_row(sheet, row: int, texts: dict[int, str], widths: tuple[int, ...]) -> None:
+    """Tall enough for its wrapped texts: spreadsheets do not size rows of a written file."""
+    lines = max(text_lines(value, widths[col]) for col, value in texts.items())
+    if lines > 1:
+        sheet.set_row(row, lines * LINE_HEIGHT)
+
+
+def _source_cell(score: CriterionScore, entry: ScoreEntry | None) -> str:
+    """Where the counted score was typed: file › sheet!cell (or the master's data)."""
+    if score.source is ScoreSource.DATA and score.kind is CriterionKind.QUANTITATIVE:
+        return DATA_SOURCE
+    if entry is None:
+        return ""
+    cell = entry.cells.block_score if score.source is ScoreSource.BLOCK else entry.cells.self_score
+    return f"{Path(entry.file).name} › {entry.sheet}!{cell}" if cell else Path(entry.file).name
+
+
+# --- «Xếp hạng» -------------------------------------------------------------------
+
+
+def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, last_score_row: int) -> None:
+    sheet = workbook.add_worksheet(ScoringSheets.RANKING)
+    note = ("Xếp hạng trong từng khối theo tổng điểm; bằng tổng điểm thì đơn vị có điểm định lượng cao hơn xếp "
+            "trên, rồi đơn vị bị trừ ít điểm hơn. Bằng cả ba thì đồng hạng (không xếp theo tên). "
+            "Đề nghị khen thưởng theo trang «Khen thưởng» của kế hoạch (xem dưới bảng).")
+    _title(sheet, formats, scoring, "XẾP HẠNG THI ĐUA VÀ ĐỀ NGHỊ KHEN THƯỞNG", note, len(RANK_LABELS) - 2)
+    _header(sheet, formats, HEADER_ROW, RANK_LABELS, RANK_WIDTHS)
+    first = HEADER_ROW + 1
+    last = HEADER_ROW + max(len(scoring.totals), 1)
+    sums = _SumRanges(HEADER_ROW + 1, max(last_score_row, HEADER_ROW + 1))
+    for row, total in enumerate(scoring.totals, start=first):
+        _ranking_row(sheet, formats, points, row, total, scoring, sums, (first, last))
+    if scoring.totals:
+        sheet.autofilter(HEADER_ROW, 0, last, len(RANK_LABELS) - 1)
+        _highlights(workbook, sheet, first, last)
+        _charts(workbook, sheet, scoring.totals, first)
+    row = last + 2
+    row = _award_rules(sheet, formats, scoring.plan.award_rules, row)
+    row = _records(sheet, formats, scoring.issues, row + 1)
+    _score_files(sheet, formats, scoring, row + 1)
+    sheet.freeze_panes(HEADER_ROW + 1, 4)
+    _print_setup(sheet, HEADER_ROW)
+
+
+class _SumRanges:
+    """Absolute ranges of «Chấm điểm» that the totals add up."""
+
+    def __init__(self, first: int, last: int) -> None:
+        name = f"'{ScoringSheets.SCORES}'!"
+
+        def column(col: int) -> str:
+            top = xl_rowcol_to_cell(first, col, row_abs=True, col_abs=True)
+            bottom = xl_rowcol_to_cell(last, col, row_abs=True, col_abs=True)
+            return f"{name}{top}:{bottom}"
+
+        self.points, self.unit, self.kind = column(S_POINTS), column(S_UNIT), column(S_KIND)
+
+    def total(self, unit_cell: str, kind: CriterionKind | None = None, sign: str = "") -> str:
+        condition = f',{self.kind},"{kind.value}"' if kind else ""
+        return f"=ROUND({sign}SUMIFS({self.points},{self.unit},{unit_cell}{condition}),2)"
+
+
+def _ranking_row(sheet, formats: Formats, points, row: int, total: UnitTotal, scoring: ScoringResult,
+                 sums: _SumRanges, span: tuple[int, int]) -> None:
+    unit = scoring.plan.units[total.unit]
+    unit_cell = xl_rowcol_to_cell(row, R_UNIT)
+    texts = {R_BLOCK: total.block, R_UNIT: unit.code, R_NAME: unit.name, 8: total.rank_note_vi,
+             R_TITLE: total.title, 10: total.reason_vi, 11: _english(total)}
+    for col, value in texts.items():
+        write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+    _fit_row(sheet, row, texts, RANK_WIDTHS)
+    sheet.write_formula(row, R_TOTAL, sums.total(unit_cell), points, total.total)
+    sheet.write_formula(row, R_QUANT, sums.total(unit_cell, CriterionKind.QUANTITATIVE), points, total.quantitative)
+    sheet.write_formula(row, R_PENALTY, sums.total(unit_cell, CriterionKind.PENALTY, "-"), points, total.penalty)
+    sheet.write_formula(row, R_RANK, _rank_formula(row, span), formats["integer"], total.rank)
+    sheet.write_formula(row, R_TIED, _tied_formula(row, span), formats["cell"], TIED if total.tied else "")
+
+
+def _column(col: int, span: tuple[int, int]) -> str:
+    first, last = span
+    return f"{xl_rowcol_to_cell(first, col, row_abs=True, col_abs=True)}:" \
+           f"{xl_rowcol_to_cell(last, col, row_abs=True, col_abs=True)}"
+
+
+def _rank_formula(row: int, span: tuple[int, int]) -> str:
+    """1 + the units of the block ahead on total, then on quantitative points, then on fewer penalty points."""
+    block, total, quant, penalty = (_column(c, span) for c in (R_BLOCK, R_TOTAL, R_QUANT, R_PENALTY))
+    b, t, q, p = (xl_rowcol_to_cell(row, c) for c in (R_BLOCK, R_TOTAL, R_QUANT, R_PENALTY))
+    return (f'=1+COUNTIFS({block},{b},{total},">"&{t})'
+            f'+COUNTIFS({block},{b},{total},{t},{quant},">"&{q})'
+            f'+COUNTIFS({block},{b},{total},{t},{quant},{q},{penalty},"<"&{p})')
+
+
+def _tied_formula(row: int, span: tuple[int, int]) -> str:
+    block, total, quant, penalty = (_column(c, span) for c in (R_BLOCK, R_TOTAL, R_QUANT, R_PENALTY))
+    b, t, q, p = (xl_rowcol_to_cell(row, c) for c in (R_BLOCK, R_TOTAL, R_QUANT, R_PENALTY))
+    return f'=IF(COUNTIFS({block},{b},{total},{t},{quant},{q},{penalty},{p})>1,"{TIED}","")'
+
+
+def _english(total: UnitTotal) -> str:
+    return " ".join(part for part in (total.rank_note_en, total.reason_en) if part)
+
+
+def _highlights(workbook, sheet, first: int, last: int) -> None:
+    """Tied units stand out (a tie is shown, never hidden); so do proposed titles."""
+    tied_flag = xl_rowcol_to_cell(first, R_TIED, col_abs=True)
+    sheet.conditional_format(first, 0, last, R_TIED, {
+        "type": "formula", "criteria": f'={tied_flag}="{TIED}"',
+        "format": workbook.add_format({"bg_color": WARNING_FILL})})
+    sheet.conditional_format(first, R_TITLE, last, R_TITLE, {
+        "type": "no_blanks", "format": workbook.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT})})
+
+
+def _charts(workbook, sheet, totals: list[UnitTotal], first: int) -> None:
+    """One bar chart of totals per block, stacked to the right of the table."""
+    blocks: dict[str, list[int]] = {}
+    for row, total in enumerate(totals, start=first):
+        blocks.setdefault(total.block, []).append(row)
+    offset = 0
+    for block, rows in blocks.items():
+        chart = workbook.add_chart({"type": "bar"})
+        chart.add_series({
+            "name": f"Tổng điểm – {block}",
+            "categories": [ScoringSheets.RANKING, rows[0], R_NAME, rows[-1], R_NAME],
+            "values": [ScoringSheets.RANKING, rows[0], R_TOTAL, rows[-1], R_TOTAL],
+            "fill": {"color": "#4472C4"},
+            "data_labels": {"value": True, "num_format": POINTS_FORMAT},
+        })
+        chart.set_title({"name": f"Tổng điểm – {block}", "name_font": {"name": FONT, "size": 12}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"reverse": True})
+        height = max(220, 40 * len(rows) + 90)
+        chart.set_size({"width": 560, "height": height})
+        sheet.insert_chart(HEADER_ROW, len(RANK_LABELS) + 1, chart, {"y_offset": offset})
+        offset += height + 20
+
+
+def _award_rules(sheet, formats: Formats, rules: list[AwardRule], row: int) -> int:
+    sheet.write_string(row, 0, "Tiêu chuẩn đề nghị khen thưởng (xét theo thứ tự; mỗi đơn vị nhận danh hiệu "
+                       "đầu tiên đủ điều kiện)", formats["bold"])
+    if not rules:
+        sheet.write_string(row + 1, 0, "Kế hoạch chưa có trang «Khen thưởng»: không đề nghị.", formats["plain"])
+        return row + 2
+    for row, rule in enumerate(rules, start=row + 1):
+        write_text(sheet, row, 0, rule.title, formats["plain"], formats["safe_text"])
+        sheet.write_string(row, 3, _rule_text(rule), formats["plain"])
+    return row + 1
+
+
+def _rule_text(rule: AwardRule) -> str:
+    parts = []
+    if rule.block:
+        parts.append(f"khối {rule.block}")
+    if rule.min_total is not None:
+        parts.append(f"từ {format_number(rule.min_total)} điểm")
+    if rule.top_k is not None:
+        parts.append(f"{rule.top_k} đơn vị dẫn đầu mỗi khối")
+    if rule.quota_percent is not None:
+        parts.append(f"không quá {format_number(rule.quota_percent)}% số đơn vị "
+                     f"{'toàn xã' if rule.quota_base is QuotaBase.ALL else 'của khối'} (làm tròn xuống)")
+    return "; ".join(parts) or "mọi đơn vị còn lại"
+
+
+def _records(sheet, formats: Formats, issues: list[Issue], row: int) -> int:
+    sheet.write_string(row, 0, "Kết quả kiểm tra bảng chấm điểm", formats["bold"])
+    if not issues:
+        sheet.write_string(row + 1, 0, "Không có lỗi.", formats["plain"])
+        return row + 2
+    for col, label in enumerate(CHECK_LABELS):
+        sheet.write_string(row + 1, col, label, formats["header"])
+    for row, issue in enumerate(issues, start=row + 2):
+        values = ("Lỗi" if issue.is_error else "Cảnh báo", issue.code, issue.file, issue.sheet, issue.cell,
+                  issue.value, issue.message_vi, issue.message_en)
+        for col, value in enumerate(values):
+            write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+    return row + 1
+
+
+def _score_files(sheet, formats: Formats, scoring: ScoringResult, row: int) -> None:
+    sheet.write_string(row, 0, "Bảng chấm điểm đã dùng", formats["bold"])
+    for col, label in enumerate(SOURCE_LABELS):
+        sheet.write_string(row + 1, col, label, formats["header"])
+    for row, item in enumerate(scoring.files, start=row + 2):
+        block = item.sheet.block if item.sheet else ""
+        period = item.sheet.period if item.sheet else ""
+        values = (Path(item.path).name, block, period, item.metadata.get("modified", ""),
+                  item.metadata.get("sha256", ""))
+        for col, value in enumerate(values):
+            write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
