@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Literal
 from xlsync.core.issues import CannotRun, Issue, Report
 from xlsync.core.plan import Sheets
 from xlsync.core.plan_reader import read_plan
+from xlsync.core.score_reader import read_score_sheet
 from xlsync.core.report import UnitReport, read_metadata, read_report
 from xlsync.core.sheets import WorkbookData, parse_address
 from xlsync.core.template import REPORT_SHEET, MetaKeys
@@ -21,7 +22,7 @@ from xlsync.core.validate import check_values
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.xlsx_read import read_workbook
 
-FileKind = Literal["plan", "report", "master", "unreadable"]
+FileKind = Literal["plan", "report", "master", "score", "unreadable"]
 Progress = Callable[[str], None]
 
 
@@ -59,8 +60,9 @@ class ValidationRun:
 def classify(workbook: WorkbookData) -> FileKind:
     if workbook.sheet(Sheets.INDICATORS) is not None and workbook.sheet(Sheets.ELEMENTS) is not None:
         return "plan"
-    if read_metadata(workbook).get(MetaKeys.KIND) == "master":
-        return "master"
+    kind = read_metadata(workbook).get(MetaKeys.KIND)
+    if kind in ("master", "score"):
+        return kind
     return "report"
 
 
@@ -81,6 +83,8 @@ def check_workbooks(files: list[CheckedFile], plan: LoadedPlan) -> list[CheckedF
             continue
         if item.kind == "plan":
             _, item.issues = read_plan(item.workbook)
+        elif item.kind == "score":
+            _, item.issues = read_score_sheet(item.workbook, plan.plan)
         elif item.kind == "report":
             item.report, item.issues = read_report(item.workbook, plan.plan)
             if item.report is not None:
