@@ -4,46 +4,59 @@ from __future__ import annotations
 
 import click
 
-from xlsync.cli.options import edge, json_option, lang_option, plan_option, print_json, say
+from xlsync.cli.options import (
+    credentials_option,
+    edge,
+    gsheets_option,
+    json_option,
+    lang_option,
+    plan_option,
+    print_json,
+    say,
+)
 from xlsync.core.messages import current_lang, text
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=False)
 @plan_option
 @json_option
 @lang_option
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Ghi bản sao có đánh dấu ô lỗi vào thư mục này (tệp gốc không bị sửa). "
               "/ Write annotated copies of files with problems here; sources are never modified.")
+@gsheets_option
+@credentials_option
 @edge
 def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang: str | None,
-             feedback_dir: str | None) -> int:
+             feedback_dir: str | None, all_registered: bool, credentials: str | None) -> int:
     """Kiểm tra sổ kế hoạch và báo cáo của đơn vị; chỉ ra từng ô sai.
 
     Check plan workbooks and unit reports (files or folders). Every problem
     is a record with a code, the file, sheet and cell, and a message.
+    Google Sheets are read too (gsheet:<id>, a sheet's URL, --gsheets), never
+    written: `xlsync consolidate --feedback` marks problems in them.
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.
     """
     from xlsync.cli.render import plan_line, print_records, progress
     from xlsync.io.feedback import write_feedback_copy
     from xlsync.io.plan_source import resolve_plan
-    from xlsync.io.xlsx_read import iter_workbook_paths
-    from xlsync.jobs.validate import validate_paths
+    from xlsync.jobs.gsheets import gather_sources, is_sheet, open_client, validate_sources
 
     lang = current_lang(lang)
     loaded = resolve_plan(plan_path)
     say(plan_line(loaded, lang))
-    files = iter_workbook_paths(paths)
-    with progress(len(files), text("checking", lang)) as advance:
-        run = validate_paths(files, loaded, progress=advance)
+    chosen = gather_sources(paths, loaded, all_registered=all_registered, required=not paths)
+    client = open_client(credentials) if chosen.sheets else None
+    with progress(len(chosen), text("checking", lang)) as advance:
+        run = validate_sources(chosen, loaded, client, progress=advance)
     if any(f.kind == "report" for f in run.files):
         loaded.require_usable()
     report = run.report
 
     if feedback_dir:
         for checked in run.files:
-            if checked.issues and checked.workbook is not None:
+            if checked.issues and checked.workbook is not None and not is_sheet(checked):
                 written = write_feedback_copy(checked.path, checked.issues, feedback_dir)
                 say(text("feedback-written", lang, path=written))
     if as_json:

@@ -27,6 +27,17 @@ json_option = click.option(
     "--json", "as_json", is_flag=True, help="In kết quả dạng JSON. / Print the records as JSON."
 )
 
+credentials_option = click.option(
+    "--credentials", "credentials", type=click.Path(dir_okay=False), default=None, metavar="TỆP.json",
+    help="Tệp khóa tài khoản dịch vụ Google hoặc tệp OAuth của ứng dụng máy tính (mặc định: biến "
+    "XLSYNC_GOOGLE_CREDENTIALS). / Google service account key or desktop OAuth client file.",
+)
+gsheets_option = click.option(
+    "--gsheets", "all_registered", is_flag=True,
+    help="Thêm mọi Google Sheet trong sổ đăng ký gsheets.csv của kế hoạch. "
+    "/ Add every Google Sheet in the plan's register.",
+)
+
 
 def edge(command: Callable[..., int | None]) -> Callable[..., None]:
     """Turn "cannot run" and unexpected failures into one line and exit code 2."""

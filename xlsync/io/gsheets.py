@@ -28,16 +28,9 @@ from xlsync.core.plan import Plan, Unit
 from xlsync.core.sheets import Cell, Sheet, WorkbookData, cell_address, parse_address
 from xlsync.core.text import label_key
 from xlsync.core.template import META_SHEET, REPORT_SHEET, ReportLabels, ReportLayout, report_layout
-from xlsync.io.gsheets_client import (
-    DEFAULT_RETRY,
-    RetryPolicy,
-    call_api,
-    is_gsheet_source,
-    make_client,
-    sheet_url,
-    source_name,
-    spreadsheet_key,
-)
+from xlsync.io.gsheet_names import is_gsheet_source, sheet_url, source_name, spreadsheet_key
+from xlsync.io.gsheets_client import call_api, make_client
+from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
 from xlsync.io.gsheets_registry import RegistryEntry, SheetRegistry, registry_path
 from xlsync.io.gsheets_template import (
     ERROR_FILL,

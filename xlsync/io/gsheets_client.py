@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -25,50 +22,16 @@ from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError
 
 from xlsync.core.issues import CannotRun
+from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
 
 CREDENTIALS_ENV = "XLSYNC_GOOGLE_CREDENTIALS"
-SOURCE_PREFIX = "gsheet:"
-SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
 # (connect, read) seconds: a silent server must not hold a run forever.
 REQUEST_TIMEOUT = (10.0, 60.0)
 
-_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
-_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 # Drive reports its rate limits as 403 with one of these reasons.
 _RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
 
 T = TypeVar("T")
-
-
-# --- naming spreadsheets ----------------------------------------------------
-
-
-def is_gsheet_source(text: str) -> bool:
-    """True for ``gsheet:<id>`` and Google Sheets URLs (what ``consolidate`` accepts besides files)."""
-    text = text.strip()
-    return text.startswith(SOURCE_PREFIX) or bool(_URL_KEY.search(text) and "docs.google.com" in text)
-
-
-def spreadsheet_key(text: str) -> str:
-    """The spreadsheet ID in ``gsheet:<id>``, a sheet URL or a bare ID."""
-    text = text.strip()
-    if text.startswith(SOURCE_PREFIX):
-        text = text[len(SOURCE_PREFIX):].strip()
-    found = _URL_KEY.search(text)
-    if found:
-        return found.group(1)
-    if _KEY.match(text):
-        return text
-    raise CannotRun("gsheet-not-found", spreadsheet=text)
-
-
-def source_name(key: str) -> str:
-    """How a spreadsheet is named in records (``Issue.file``) and in ``WorkbookData.source``."""
-    return f"{SOURCE_PREFIX}{key}"
-
-
-def sheet_url(key: str) -> str:
-    return SHEET_URL.format(key=key)
 
 
 # --- credentials --------------------------------------------------------------
@@ -117,37 +80,6 @@ def account_email(client: gspread.Client) -> str:
     """The service account's email (what a sheet must be shared with), or "" for a person's login."""
     auth = getattr(client.http_client, "auth", None)
     return str(getattr(auth, "service_account_email", "") or "")
-
-
-# --- bounded retries -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How long to insist on quota and server errors before giving up on one spreadsheet.
-
-    With the Sheets quota of 60 requests per minute per user, the default
-    budget lets a run wait out one full quota window.
-    """
-
-    max_attempts: int = 6
-    max_seconds: float = 90.0
-    first_delay: float = 2.0
-    max_delay: float = 32.0
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-    jitter: Callable[[], float] = random.random
-
-    def delay(self, failures: int, retry_after: float | None = None) -> float:
-        """Exponential back-off with "equal jitter"; a server's Retry-After is honoured up to max_delay."""
-        cap = min(self.max_delay, self.first_delay * 2 ** (failures - 1))
-        wait = cap / 2 + self.jitter() * cap / 2
-        if retry_after is not None:
-            wait = max(wait, min(retry_after, self.max_delay))
-        return wait
-
-
-DEFAULT_RETRY = RetryPolicy()
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,10 @@ class SheetRegistry:
         self._entries[label_key(entry.unit_code)] = entry
         self._save()
 
+    def save(self) -> None:
+        """Write the file as it stands (a push does this first, to stop before creating anything)."""
+        self._save()
+
     def __iter__(self) -> Iterator[RegistryEntry]:
         return iter(self._entries.values())
 
