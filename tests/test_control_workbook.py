@@ -302,3 +302,38 @@ def test_workbook_open_in_excel_is_left_alone(tmp_path: Path) -> None:
         build_control_workbook(target)
     assert raised.value.code == "output-locked"
     assert target.read_bytes() == b"old"
+
+
+# --- the command --------------------------------------------------------------------
+
+
+def test_workbook_command_builds_a_control_workbook_whose_buttons_reach_xlsync(cli, tmp_path: Path) -> None:
+    code, out, _ = cli("workbook", "--out", "X.xlsm")
+    built = tmp_path / "X.xlsm"
+    assert code == 0
+    assert out.strip() == f"Đã tạo tệp điều khiển {built.name}."  # the path as given, relative to the cwd
+    with zipfile.ZipFile(built) as archive:
+        overrides = {o.get("PartName"): o.get("ContentType")
+                     for o in xml(archive, "[Content_Types].xml").findall("ct:Override", NS)}
+        assert overrides["/xl/workbook.xml"] == MACRO_ENABLED_MAIN
+        found = buttons(archive)
+    parser = VBA_Parser(str(built))
+    try:
+        modules = {name.rsplit(".", 1)[0]: source for _, _, name, source in parser.extract_macros()}
+    finally:
+        parser.close()
+    bodies = procedure_bodies(modules[layout.VBA_MODULE])
+    assert sorted(caption for caption, _ in found) == sorted(b.caption for b in layout.BUTTONS)
+    for caption, macro in found:
+        (command,) = run_python_commands(bodies[macro.removeprefix("[0]!")])
+        function = resolve_python_call(command)
+        assert function.__module__ == "xlsync.excel.macros", caption
+        assert inspect.signature(function).parameters == {}, caption
+
+
+def test_workbook_command_default_name_and_interpreter(cli, tmp_path: Path) -> None:
+    code, out, _ = cli("workbook", "--interpreter", "C:\\Python312\\pythonw.exe")
+    assert code == 0
+    assert out.strip() == f"Đã tạo tệp điều khiển {layout.DEFAULT_FILE_NAME}."
+    sheet = load_workbook(tmp_path / layout.DEFAULT_FILE_NAME)[layout.CONF_SHEET]
+    assert sheet["B1"].value == "C:\\Python312\\pythonw.exe"

@@ -19,7 +19,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from xlsync.core.issues import CannotRun
-from xlsync.core.messages import text
 from xlsync.io.control_workbook import build_control_workbook
 from xlsync.workbook import layout
 
@@ -76,13 +75,31 @@ def assert_status(book, message: str, level: str) -> None:
 
 # --- the buttons, as RunPython calls them ---------------------------------------------
 
+# What each button says when it is clicked in a fresh control workbook: nothing open
+# beside it, nothing filled in on «Cài đặt».
+FRESH_STATUS = {
+    "validate": "«Kiểm tra» không thực hiện được: Chưa mở tệp cần kiểm tra. "
+    "Hãy mở tệp đó trong Excel rồi bấm lại nút.",
+    "consolidate": "«Tổng hợp» không thực hiện được: Chưa điền «Thư mục báo cáo» ở trang «Cài đặt» "
+    "của tệp điều khiển.",
+    "recompute": "«Tính tỷ lệ đạt» không thực hiện được: Chưa mở tệp cần tính lại. "
+    "Hãy mở tệp đó trong Excel rồi bấm lại nút.",
+    "score": "«Chấm điểm» không thực hiện được: Chưa điền «Tệp tổng hợp» ở trang «Cài đặt» "
+    "của tệp điều khiển.",
+    "send": "«Gửi email» không thực hiện được: Chưa điền «Tệp tổng hợp» ở trang «Cài đặt» "
+    "của tệp điều khiển.",
+}
+
+
+def test_every_button_has_its_fresh_status() -> None:
+    assert sorted(FRESH_STATUS) == sorted(b.key for b in layout.BUTTONS)
+
 
 @pytest.mark.parametrize("button", layout.BUTTONS, ids=lambda b: b.key)
-def test_entry_point_reports_not_ready_in_the_status_area(control_book, button: layout.Button) -> None:
+def test_entry_point_says_what_is_missing_in_the_status_area(control_book, button: layout.Button) -> None:
     with mock_caller(control_book):
         getattr(macros, button.entry_point)()
-    expected = f"«{button.caption}»: chức năng này chưa có trong phiên bản xlsync đang cài."
-    assert_status(control_book, expected, "info")
+    assert_status(control_book, FRESH_STATUS[button.key], "error")
 
 
 @pytest.mark.parametrize("button", layout.BUTTONS, ids=lambda b: b.key)
@@ -91,7 +108,7 @@ def test_book_function_and_script_share_the_body(control_path: Path, button: lay
     for runner in (book_function, getattr(macros, f"{book_function.__name__}_script")):
         book = book_from_xlsx(control_path, caller_sheet=layout.CONTROL_SHEET)
         runner(book)
-        assert_status(book, text("macro-not-ready", "vi", button=button.caption), "info")
+        assert_status(book, FRESH_STATUS[button.key], "error")
 
 
 # --- failures become messages ------------------------------------------------------
@@ -140,10 +157,10 @@ def test_messages_follow_the_chosen_language(control_book, monkeypatch) -> None:
 
 def test_book_without_control_sheet_gets_a_message_box(report_path: Path) -> None:
     book = book_from_xlsx(report_path)
-    macros.validate_book(book)
+    macros.consolidate_book(book)
     (alert,) = actions(book)
     assert alert["func"] == "alert"
-    assert alert["args"][:2] == [text("macro-not-ready", "vi", button="Kiểm tra"), "xlsync"]
+    assert alert["args"][:2] == [FRESH_STATUS["consolidate"], "xlsync"]
 
 
 def test_status_that_cannot_be_written_falls_back_to_a_message_box(control_book, monkeypatch) -> None:
@@ -154,7 +171,7 @@ def test_status_that_cannot_be_written_falls_back_to_a_message_box(control_book,
     macros.score_book(control_book)
     (alert,) = actions(control_book)
     assert alert["func"] == "alert"
-    assert alert["args"][0] == text("macro-not-ready", "vi", button="Chấm điểm")
+    assert alert["args"][0] == FRESH_STATUS["score"]
 
 
 # --- settings ------------------------------------------------------------------------

@@ -61,17 +61,29 @@ def xlwings_with_remote_engine():
     return xw
 
 
-def book_from_xlsx(path: str | Path, *, caller_sheet: str | None = None):
+def book_from_xlsx(path: str | Path, *, caller_sheet: str | None = None, beside=None):
     """An xlwings ``Book`` holding the sheets, values, names and notes of ``path``.
 
     Values are the ones stored in the file (formula results as last
     saved), as Excel would report them.  ``caller_sheet`` becomes the
     active sheet, as when a button on that sheet was clicked; otherwise
     the file's own active sheet is used.
+
+    Each book gets an Excel of its own (``book.app.books`` holds only it),
+    unless ``beside`` names a book whose Excel it opens in — as when a user
+    has the control workbook and a report open together.
     """
+    return book_from_payload(payload_from_xlsx(path, caller_sheet=caller_sheet), beside=beside)
+
+
+def book_from_payload(payload: dict[str, Any], *, beside=None):
+    """An xlwings ``Book`` from an Office.js payload (see :func:`book_from_xlsx`)."""
     xw = xlwings_with_remote_engine()
-    payload = payload_from_xlsx(path, caller_sheet=caller_sheet)
-    book = xw.Book(json=payload)
+    if beside is None:
+        app = xw.engines["remote"].impl.apps.add(add_book=False)
+    else:
+        app = beside.app.impl
+    book = xw.Book(impl=app.books.open(json=payload))
     book._harness_sheet_names = tuple(sheet["name"] for sheet in payload["sheets"])
     return book
 

@@ -169,9 +169,19 @@ SETTINGS: tuple[Setting, ...] = (
         "recipients",
         "Người nhận email",
         "B9",
-        "Địa chỉ email nhận tệp tổng hợp; nhiều địa chỉ thì cách nhau bằng dấu chấm phẩy (;).",
-        "Email addresses that receive the master; separate several with semicolons (;).",
+        "Địa chỉ email nhận tệp tổng hợp; nhiều địa chỉ thì cách nhau bằng dấu chấm phẩy (;). "
+        "Để trống: gửi tới «Nơi nhận» của kế hoạch.",
+        "Email addresses that receive the master; separate several with semicolons (;). "
+        "Blank: the plan's 'Nơi nhận' recipients.",
         "vanphong@xa.gov.vn; chutich@xa.gov.vn",
+    ),
+    Setting(
+        "scores_folder",
+        "Thư mục chấm điểm",
+        "B10",
+        "Thư mục chứa bảng chấm điểm các khối gửi về. Để trống: thư mục «cham-diem» cạnh tệp tổng hợp.",
+        "The folder holding the blocks' filled score workbooks. Blank: the 'cham-diem' folder beside the master.",
+        "D:\\ThiDua\\2025\\cham-diem",
     ),
 )
 

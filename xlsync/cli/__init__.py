@@ -18,6 +18,10 @@ COMMANDS = {
     "validate": ("xlsync.cli.checking", "validate"),
     "consolidate": ("xlsync.cli.consolidating", "consolidate"),
     "demo": ("xlsync.cli.consolidating", "demo"),
+    "score": ("xlsync.cli.scoring", "score"),
+    "send": ("xlsync.cli.sending", "send"),
+    "workbook": ("xlsync.cli.workbook", "workbook"),
+    "gsheets": ("xlsync.cli.gsheets", "gsheets"),
 }
 
 
@@ -45,6 +49,10 @@ def main() -> None:
       xlsync validate bao-cao/*.xlsx    kiểm tra báo cáo, chỉ ra ô sai
       xlsync consolidate bao-cao --out tong-hop.xlsx
                                         tổng hợp thành sổ tổng hợp
+      xlsync template --scoring --master tong-hop.xlsx --out cham-diem
+                                        tạo bảng chấm điểm cho từng khối thi đua
+      xlsync score cham-diem --master tong-hop.xlsx
+                                        chấm điểm, xếp hạng, đề nghị khen thưởng
 
     Không có --plan: dùng ke-hoach.xlsx của thư mục làm việc (nếu có), nếu không thì kế hoạch mẫu.
     Thông báo bằng tiếng Việt; đặt XLSYNC_LANG=en hoặc --lang en để xem tiếng Anh.

@@ -411,6 +411,44 @@ RECORDS: dict[str, Entry] = {
         "The server accepted the message for {recipients}, but the send log '{file}' could not be written "
         "({detail}). Do not send again; note this sending by hand.",
     ),
+    # --- checking the master before it is sent ------------------------------
+    "master-actual-stale": Entry(
+        E,
+        "Ô {cell}: «Thực hiện» của chỉ tiêu {code} ghi {stored}, nhưng tính lại từ số liệu trang «Theo đơn vị» "
+        "được {expected}: số liệu đã bị sửa mà chưa tính lại. Hãy nhấn nút «Tính tỷ lệ đạt» (hoặc sửa báo cáo "
+        "của đơn vị rồi chạy lại «xlsync consolidate») trước khi gửi.",
+        "Cell {cell}: the actual of indicator {code} reads {stored}, but recomputing from the 'Theo đơn vị' "
+        "sheet gives {expected}: figures were edited without recomputing. Press the 'Tính tỷ lệ đạt' button "
+        "(or correct the unit's report and run 'xlsync consolidate' again) before sending.",
+    ),
+    "master-indicator-missing": Entry(
+        E,
+        "Trang «{sheet}» không có dòng của chỉ tiêu {code} ({name}); không kiểm tra được số liệu sẽ gửi. "
+        "Hãy chạy lại «xlsync consolidate».",
+        "Sheet '{sheet}' has no row for indicator {code} ({name}); the figures to be sent cannot be checked. "
+        "Run 'xlsync consolidate' again.",
+    ),
+    "master-unit-missing": Entry(
+        E,
+        "Trang «{sheet}» không có cột số liệu của {unit} ({name}), dù trang «Tiến độ nộp» ghi đơn vị này "
+        "được tổng hợp.",
+        "Sheet '{sheet}' has no column of figures for {unit} ({name}), although the 'Tiến độ nộp' sheet says "
+        "this unit is in the totals.",
+    ),
+    "master-plan-changed": Entry(
+        W,
+        "Sổ tổng hợp được lập từ phiên bản kế hoạch {found}; kế hoạch hiện là phiên bản {expected} "
+        "(số liệu hoặc đơn vị đã đổi). Nên chạy lại «xlsync consolidate».",
+        "The master was made from plan version {found}; the plan is now version {expected} "
+        "(data elements or units changed). Consider running 'xlsync consolidate' again.",
+    ),
+    "master-other-plan": Entry(
+        E,
+        "Sổ tổng hợp «{file}» lập theo kế hoạch «{found}», không phải kế hoạch đang dùng «{expected}». "
+        "Hãy chỉ định đúng kế hoạch bằng --plan. Chưa gửi thư nào.",
+        "The master '{file}' was made for plan '{found}', not the plan in use '{expected}'. "
+        "Name the right plan with --plan. No message was sent.",
+    ),
     # --- scoring -----------------------------------------------------------
     "score-above-max": Entry(
         E,
@@ -536,8 +574,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "not-a-score-sheet": Entry(
         W,
-        "Tệp «{file}» không phải bảng chấm điểm (là tệp loại «{kind}»); bỏ qua.",
-        "File '{file}' is not a score workbook (it is a '{kind}' file); skipped.",
+        "Tệp «{file}» không phải bảng chấm điểm (không có trang «Chấm điểm» do xlsync tạo); bỏ qua.",
+        "File '{file}' is not a score workbook (no 'Chấm điểm' sheet made by xlsync); skipped.",
     ),
     "score-criteria-changed": Entry(
         W,
@@ -545,11 +583,6 @@ RECORDS: dict[str, Entry] = {
         "Hãy kiểm tra lại các tiêu chí đã sửa.",
         "The score workbook was made for criteria set {found}; the plan's criteria are now {expected}. "
         "Check the criteria that changed.",
-    ),
-    "score-sheet-no-units": Entry(
-        E,
-        "Trang «{sheet}»: không tìm thấy mã đơn vị nào ở dòng {row}, phía trên các cột «Tự chấm».",
-        "Sheet '{sheet}': no unit code found on row {row}, above the 'Tự chấm' columns.",
     ),
     # --- Google Sheets -----------------------------------------------------
     "gsheet-quota": Entry(
@@ -643,11 +676,47 @@ RECORDS: dict[str, Entry] = {
         "Sổ đăng ký Google Sheets «{file}» thiếu cột {columns}; không dùng được.",
         "The Google Sheets register '{file}' lacks the columns {columns} and cannot be used.",
     ),
+    "gsheet-registry-empty": Entry(
+        E,
+        "Sổ đăng ký Google Sheets «{file}» chưa có bảng tính nào. Hãy chạy «xlsync gsheets push» trước, "
+        "hoặc ghi từng bảng tính dạng gsheet:<mã> hay đường dẫn của bảng tính.",
+        "The Google Sheets register '{file}' holds no spreadsheet yet. Run 'xlsync gsheets push' first, "
+        "or name each spreadsheet as gsheet:<id> or by its URL.",
+    ),
     # --- the Excel control workbook ------------------------------------------
     "xlwings-vba-missing": Entry(
         E,
         "Không tìm thấy phần VBA của xlwings ({file}); hãy cài lại xlwings rồi chạy lại.",
         "xlwings' VBA was not found ({file}); reinstall xlwings and run again.",
+    ),
+    "macro-setting-missing": Entry(
+        E,
+        "Chưa điền «{setting}» ở trang «Cài đặt» của tệp điều khiển.",
+        "'{setting}' is not filled in on the 'Cài đặt' sheet of the control workbook.",
+    ),
+    "macro-no-target": Entry(
+        E,
+        "Chưa mở tệp cần {action_vi}. Hãy mở tệp đó trong Excel rồi bấm lại nút.",
+        "No workbook to {action_en} is open. Open it in Excel and click the button again.",
+    ),
+    "macro-target-ambiguous": Entry(
+        E,
+        "Đang mở nhiều tệp ({books}), không biết cần {action_vi} tệp nào. Hãy chỉ để mở tệp cần {action_vi} "
+        "(cùng tệp điều khiển) rồi bấm lại nút.",
+        "Several workbooks are open ({books}); which one to {action_en} is unclear. Keep only that workbook "
+        "(and the control workbook) open and click the button again.",
+    ),
+    "macro-cannot-open": Entry(
+        E,
+        "Không tự mở được «{file}» ở đây; hãy mở tệp đó trong Excel rồi bấm lại nút.",
+        "'{file}' cannot be opened from here; open it in Excel and click the button again.",
+    ),
+    "master-plan-mismatch": Entry(
+        E,
+        "Sổ tổng hợp «{file}» lập theo kế hoạch «{found}», không phải kế hoạch đang dùng «{expected}». "
+        "Hãy ghi đúng «Tệp kế hoạch» ở trang «Cài đặt».",
+        "The master '{file}' was made for plan '{found}', not the plan in use '{expected}'. "
+        "Name the right plan file on the 'Cài đặt' sheet.",
     ),
 }
 
@@ -681,6 +750,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "gsheet-status-errors": ("Có {errors} lỗi", "{errors} errors"),
     "gsheet-status-warnings": ("{warnings} cảnh báo", "{warnings} warnings"),
     "gsheet-status-checked": ("kiểm tra lúc {time}", "checked at {time}"),
+    "gsheet-pushing": ("Đang tạo Google Sheets", "Creating Google Sheets"),
+    "col-unit-code": ("Mã", "Code"),
+    "col-spreadsheet": ("Bảng tính", "Spreadsheet"),
+    "col-push-state": ("Tình trạng", "State"),
+    "col-shared-with": ("Chia sẻ với", "Shared with"),
+    "col-created": ("Ngày tạo", "Created"),
+    "gsheet-created": ("tạo mới", "created"),
+    "gsheet-kept": ("đã có, giữ nguyên", "already there, left as is"),
+    "gsheet-push-summary": (
+        "Google Sheets: {created} bảng tạo mới, {kept} bảng đã có. Sổ đăng ký: {path}",
+        "Google Sheets: {created} created, {kept} already there. Register: {path}",
+    ),
+    "gsheet-registry-missing": (
+        "Chưa có sổ đăng ký Google Sheets ({path}). Hãy chạy «xlsync gsheets push».",
+        "No Google Sheets register yet ({path}). Run 'xlsync gsheets push'.",
+    ),
+    "gsheet-registry-line": ("Sổ đăng ký Google Sheets: {path}", "Google Sheets register: {path}"),
+    "gsheet-not-pushed": ("Đơn vị chưa có Google Sheet: {units}.", "Units without a Google Sheet: {units}."),
+    "gsheet-feedback-written": (
+        "Đã ghi kết quả vào Google Sheet «{sheet}»: {status} ({flagged} ô đánh dấu, {cleared} ô bỏ đánh dấu).",
+        "Marked Google Sheet '{sheet}': {status} ({flagged} cells marked, {cleared} cleared).",
+    ),
+    "gsheet-feedback-no-sheets": (
+        "--feedback chỉ ghi vào Google Sheets và không có Google Sheet nào trong các nguồn; "
+        "với tệp, dùng --feedback-dir THƯ_MỤC.",
+        "--feedback writes into Google Sheets only and no source is a Google Sheet; "
+        "for files, use --feedback-dir FOLDER.",
+    ),
     "gsheet-share-message": (
         "Văn phòng xã gửi bảng báo cáo thi đua {period} của {unit}. Nhập số liệu vào các ô màu vàng; "
         "ô nào cần sửa sẽ được tô màu và có ghi chú.",
@@ -745,6 +842,45 @@ TEXT: dict[str, tuple[str, str]] = {
     "mail-notes": ("Ghi chú:", "Notes:"),
     "mail-attachment": ("Chi tiết xem tệp đính kèm «{file}».", "The details are in the attached file '{file}'."),
     "mail-closing": ("Trân trọng.", "Regards,"),
+    # --- xlsync send: what was and was not sent ------------------------------
+    "send-refused-errors": (
+        "Chưa gửi: sổ tổng hợp có {count} lỗi ở số liệu đưa vào tổng hợp (xem bảng trên). Hãy sửa rồi gửi lại.",
+        "Not sent: the master has {count} errors in the figures of the totals (see the table above). "
+        "Fix them and send again.",
+    ),
+    "send-refused-warnings": (
+        "Chưa gửi: sổ tổng hợp có {count} cảnh báo (xem bảng trên). Hãy xem lại; nếu vẫn gửi, "
+        "chạy lại với --allow-warnings.",
+        "Not sent: the master has {count} warnings (see the table above). Review them; to send anyway, "
+        "run again with --allow-warnings.",
+    ),
+    "send-incomplete": (
+        "Lưu ý: mới có {submitted}/{expected} đơn vị nộp báo cáo, {included} đơn vị được tổng hợp; "
+        "thư gửi đi ghi rõ điều này.",
+        "Note: {submitted} of {expected} units have reported and {included} are in the totals; "
+        "the message says so.",
+    ),
+    "send-no-email": (
+        "Nơi nhận không có địa chỉ email, không gửi được: {names}.",
+        "Recipients without an email address, not sent to: {names}.",
+    ),
+    "send-dry-run": (
+        "Chạy thử: đã ghi thư vào {path}; chưa gửi thư nào. Người nhận ({count}): {recipients}.",
+        "Dry run: the message was written to {path}; nothing was sent. Recipients ({count}): {recipients}.",
+    ),
+    "send-accepted": (
+        "Đã gửi tới ({count}): {recipients}.",
+        "Sent to ({count}): {recipients}.",
+    ),
+    "send-none-accepted": (
+        "Máy chủ thư không nhận người nhận nào; chưa gửi thư nào.",
+        "The mail server accepted no recipient; nothing was sent.",
+    ),
+    "send-refused-recipients": (
+        "Máy chủ thư từ chối, CHƯA gửi tới ({count}): {recipients}.",
+        "Refused by the mail server, NOT sent to ({count}): {recipients}.",
+    ),
+    "send-log-written": ("Nhật ký gửi: {path}", "Send log: {path}"),
     # --- how a score was computed (Chấm điểm sheet) -------------------------
     "explain-inputs": (
         "Chỉ tiêu {indicator}: thực hiện {actual}, kế hoạch {comparison} {target}.",
@@ -896,6 +1032,35 @@ TEXT: dict[str, tuple[str, str]] = {
         "the person who supports you.",
     ),
     "control-workbook-done": ("Đã tạo tệp điều khiển {path}.", "Wrote the control workbook {path}."),
+    "macro-valid": (
+        "Hợp lệ: «{file}» không có lỗi nào (trang «{sheet}»). Bạn tự quyết định có lưu tệp hay không.",
+        "Valid: '{file}' has no problems (sheet '{sheet}'). You decide whether to save it.",
+    ),
+    "macro-found": (
+        "Có {errors} lỗi, {warnings} cảnh báo trong «{file}». Các ô có vấn đề đã được tô màu và ghi chú; "
+        "danh sách ở trang «{sheet}». Bạn tự quyết định có lưu tệp hay không.",
+        "{errors} errors, {warnings} warnings in '{file}'. The cells concerned are coloured and carry a note; "
+        "the list is on the '{sheet}' sheet. You decide whether to save it.",
+    ),
+    "macro-consolidated": (
+        "Đã tổng hợp vào {path}: {included}/{expected} đơn vị được tổng hợp; đã nộp {submitted}/{expected} "
+        "({rate}%); {errors} lỗi, {warnings} cảnh báo (xem trang «Kiểm tra» của sổ tổng hợp).",
+        "Consolidated into {path}: {included} of {expected} units in the totals; {submitted} of {expected} "
+        "submitted ({rate}%); {errors} errors, {warnings} warnings (see the 'Kiểm tra' sheet of the master).",
+    ),
+    "macro-recomputed": (
+        "Đã tính lại «{file}»: {count} chỉ tiêu, {changed} ô «Thực hiện» thay đổi; đạt {passed}, chưa đạt "
+        "{failed}. Kiểm tra lại số liệu: {errors} lỗi, {warnings} cảnh báo. Bạn tự quyết định có lưu tệp hay không.",
+        "Recomputed '{file}': {count} indicators, {changed} 'Thực hiện' cells changed; achieved {passed}, "
+        "not achieved {failed}. Figures checked again: {errors} errors, {warnings} warnings. "
+        "You decide whether to save it.",
+    ),
+    "macro-send-refused": (
+        "Chưa gửi: sổ tổng hợp có {errors} lỗi, {warnings} cảnh báo ở số liệu đưa vào tổng hợp. Hãy mở sổ "
+        "tổng hợp, bấm «Tính tỷ lệ đạt» nếu đã sửa số liệu, rồi «Kiểm tra» để xem các ô cần sửa.",
+        "Not sent: the master has {errors} errors, {warnings} warnings in the figures of the totals. Open the "
+        "master, click 'Tính tỷ lệ đạt' if figures were corrected, then 'Kiểm tra' to see the cells to fix.",
+    ),
 }
 
 

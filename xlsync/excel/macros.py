@@ -13,21 +13,48 @@ Each button has three faces over one body:
 
 Whatever a body raises becomes a Vietnamese (or English) message in the
 status area: a user must never face a Python traceback dialog.
+
+Each body reads what it needs first and writes afterwards (never reading
+back what it wrote: Office.js would not see it).  Which workbook a button
+works on — the caller under xlwings Server/Lite, the other open workbook
+under classic ``RunPython`` — is :func:`xlsync.excel.target.target_book`.
+The work itself is the same job or core function the CLI calls.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import xlwings as xw
 from xlwings import script
 
+from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import CannotRun
 from xlsync.core.messages import current_lang, text
-from xlsync.excel.control import Outcome, write_status
+from xlsync.core.numbers import format_number
+from xlsync.core.recompute import Recomputation, recompute_master
+from xlsync.excel.book_data import workbook_data
+from xlsync.excel.control import Outcome, read_settings, write_status
+from xlsync.excel.marks import MASTER_CHECK_SHEET, check_sheet_name, show_check
+from xlsync.excel.recompute import write_recomputation
+from xlsync.excel.target import (
+    CHECK, RECOMPUTE, book_folder, is_master_book, plan_for, required_setting, target_book,
+)
+from xlsync.io.gsheets_registry import SheetRegistry
+from xlsync.io.mail import SmtpSettings
+from xlsync.io.plan_source import LoadedPlan
+from xlsync.io.xlsx_read import iter_workbook_paths
+from xlsync.jobs.consolidate import consolidate_paths
+from xlsync.jobs.score import SCORE_FOLDER, score_paths
+from xlsync.jobs.send import SendOutcome, send_master
+from xlsync.jobs.workbook_check import check_workbook_data
 from xlsync.workbook import layout
+
+if TYPE_CHECKING:
+    from xlsync.jobs.gsheets import SheetSource
 
 log = logging.getLogger(__name__)
 
@@ -74,41 +101,150 @@ def show_outcome(book: xw.Book, outcome: Outcome) -> None:
             log.exception("could not show the status either")
 
 
-def not_ready(key: str) -> Outcome:
-    return Outcome(text("macro-not-ready", button=CAPTIONS[key]), "info")
-
-
 # --- the bodies ------------------------------------------------------------
 
 
 @button_macro("validate")
 def validate_book(book: xw.Book) -> Outcome:
     """Kiểm tra: check the workbook, mark flagged cells, write a «Kiểm tra» sheet."""
-    return not_ready("validate")
+    settings = read_settings(book)
+    target = target_book(book, CHECK, fallback=settings.get("master_path"))
+    workbook = workbook_data(target)
+    checked = check_workbook_data(workbook, lambda: plan_for(settings, book_folder(target)))
+    sheet_name = check_sheet_name(checked.kind)
+    show_check(target, workbook, sheet_name, checked.issues, current_lang())
+    return check_outcome(target.name, sheet_name, checked.errors, checked.warnings)
+
+
+def check_outcome(file: str, sheet: str, errors: int, warnings: int) -> Outcome:
+    if not errors and not warnings:
+        return Outcome(text("macro-valid", file=file, sheet=sheet), "ok")
+    message = text("macro-found", file=file, sheet=sheet, errors=errors, warnings=warnings)
+    return Outcome(message, "error" if errors else "warning")
 
 
 @button_macro("consolidate")
 def consolidate_book(book: xw.Book) -> Outcome:
     """Tổng hợp: consolidate the reports folder named in the settings into the master."""
-    return not_ready("consolidate")
+    settings = read_settings(book)
+    folder = required_setting(settings, "reports_folder")
+    master = required_setting(settings, "master_path")
+    if not Path(folder).is_dir():
+        raise CannotRun("file-not-found", file=folder)
+    loaded = plan_for(settings, Path(folder))
+    control = Path(book.fullname).resolve() if book_folder(book) else None
+    # The control workbook (.xlsm) may sit among the reports: it is not one.
+    files = [path for path in iter_workbook_paths([folder]) if path.resolve() != control]
+    sheets = registered_sheets(loaded)
+    if not files and not sheets:
+        raise CannotRun("no-sources", paths=folder)
+    period = settings.get("period")
+    if sheets:
+        result = consolidate_with_sheets(files, sheets, loaded, master, period)
+    else:
+        result = consolidate_paths(files, loaded, master, period)
+    return consolidation_outcome(result, master)
+
+
+def consolidate_with_sheets(files: list[Path], sheets: list[SheetSource], loaded: LoadedPlan, master: str,
+                            period: str | None) -> Consolidation:
+    """The folder's reports and the registered Google Sheets together, as ``xlsync consolidate`` does."""
+    from xlsync.jobs import gsheets
+
+    sources = gsheets.Sources(files, sheets)
+    return gsheets.consolidate_sources(sources, loaded, master, period, client=gsheets.open_client()).consolidation
+
+
+def registered_sheets(loaded: LoadedPlan) -> list[SheetSource]:
+    """The spreadsheets of the register beside a plan file (none for the bundled plan)."""
+    if loaded.origin == "bundled":
+        return []
+    from xlsync.jobs import gsheets  # here, not at the top: it loads gspread, which most clicks never need
+
+    registry = SheetRegistry(gsheets.registry_for(loaded))
+    return [gsheets.SheetSource(entry.spreadsheet_id, gsheets.unit_label(entry)) for entry in registry]
+
+
+def consolidation_outcome(result: Consolidation, master: str) -> Outcome:
+    errors = sum(1 for issue in result.issues if issue.is_error)
+    rate = result.reporting_rate
+    message = text(
+        "macro-consolidated", path=master, included=result.included_count, expected=result.expected,
+        submitted=result.submitted, rate="" if rate is None else format_number(rate, 1),
+        errors=errors, warnings=len(result.issues) - errors,
+    )
+    complete = not result.issues and result.included_count == result.expected
+    return Outcome(message, "ok" if complete else "warning")
 
 
 @button_macro("recompute")
 def recompute_book(book: xw.Book) -> Outcome:
     """Tính tỷ lệ đạt: recompute attainment in an open master and check it again."""
-    return not_ready("recompute")
+    settings = read_settings(book)
+    target = target_book(book, RECOMPUTE, fallback=settings.get("master_path"), accepts=is_master_book)
+    workbook = workbook_data(target)
+    plan = plan_for(settings, book_folder(target)).require_usable()
+    recomputation = recompute_master(workbook, plan)
+    write_recomputation(target, recomputation)
+    # Recomputing settles every stale «Thực hiện»: what is left to show is the re-check.
+    show_check(target, workbook, MASTER_CHECK_SHEET, recomputation.issues, current_lang(), list_sheet=False)
+    return recompute_outcome(target.name, recomputation)
+
+
+def recompute_outcome(file: str, recomputation: Recomputation) -> Outcome:
+    verdicts = [result.achieved for result in recomputation.consolidation.results]
+    errors = sum(1 for issue in recomputation.issues if issue.is_error)
+    warnings = len(recomputation.issues) - errors
+    message = text(
+        "macro-recomputed", file=file, count=len(verdicts), changed=len(recomputation.changed),
+        passed=verdicts.count(True), failed=verdicts.count(False), errors=errors, warnings=warnings,
+    )
+    return Outcome(message, "error" if errors else "warning" if warnings else "ok")
 
 
 @button_macro("score")
 def score_book(book: xw.Book) -> Outcome:
-    """Chấm điểm: score the units."""
-    return not_ready("score")
+    """Chấm điểm: score the units from the blocks' score workbooks, into the master."""
+    settings = read_settings(book)
+    master = required_setting(settings, "master_path")
+    folder = settings.get("scores_folder") or str(Path(master).parent / SCORE_FOLDER)
+    if not Path(folder).is_dir():
+        raise CannotRun("file-not-found", file=folder)
+    loaded = plan_for(settings, Path(master).parent)
+    result = score_paths(iter_workbook_paths([folder]), loaded, master)
+    errors = sum(1 for issue in result.issues if issue.is_error)
+    summary = text("summary", files=len(result.files), errors=errors, warnings=len(result.issues) - errors)
+    message = f"{text('scoring-written', path=master)} {summary}"
+    return Outcome(message, "error" if errors else "warning" if result.issues else "ok")
 
 
 @button_macro("send")
 def send_book(book: xw.Book) -> Outcome:
-    """Gửi email: email the master to the recipients in the settings."""
-    return not_ready("send")
+    """Gửi email: email the master to the recipients in the settings (else the plan's)."""
+    settings = read_settings(book)
+    master = required_setting(settings, "master_path")
+    plan = plan_for(settings, Path(master).parent).require_usable()
+    recipients = [address.strip() for address in settings.get("recipients", "").split(";") if address.strip()]
+    return send_outcome(send_master(master, plan, settings=SmtpSettings.from_env(), to=recipients))
+
+
+def send_outcome(outcome: SendOutcome) -> Outcome:
+    if outcome.blocking:
+        errors = sum(1 for issue in outcome.blocking if issue.is_error)
+        return Outcome(text("macro-send-refused", errors=errors, warnings=len(outcome.blocking) - errors), "error")
+    result = outcome.result
+    parts = []
+    if result.accepted:
+        parts.append(text("send-accepted", count=len(result.accepted), recipients=", ".join(result.accepted)))
+    else:
+        parts.append(text("send-none-accepted"))
+    if result.refused:
+        refused = "; ".join(f"{address} ({reply})" for address, reply in result.refused.items())
+        parts.append(text("send-refused-recipients", count=len(result.refused), recipients=refused))
+    if outcome.log_problem is not None:  # sent, but not logged: the user must note it by hand
+        parts.append(outcome.log_problem.message(current_lang()))
+    complete = result.complete and outcome.log_problem is None
+    return Outcome(" ".join(parts), "ok" if complete else "error")
 
 
 # --- RunPython entry points (classic desktop xlwings) -----------------------
