@@ -21,34 +21,20 @@ when it was made is not enough.  The rule applied before sending:
 
 from __future__ import annotations
 
-import math
-
-from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation
-from xlsync.core.issues import CannotRun, Issue, display_value, make_issue
+from xlsync.core.issues import Issue, display_value, make_issue
 from xlsync.core.master import MasterData, MasterSheets
-from xlsync.core.numbers import format_value, parse_number, parse_pass_fail
+from xlsync.core.master_tables import summary_rows
+from xlsync.core.numbers import format_value
 from xlsync.core.plan import Plan
 from xlsync.core.schema_check import Position
-from xlsync.core.sheets import WorkbookData, parse_address
-from xlsync.core.tables import locate_table
-from xlsync.core.text import is_blank, label_key, normalize_text
+from xlsync.core.sheets import WorkbookData, cell_address, parse_address
+from xlsync.core.text import is_blank
 from xlsync.core.validate import check_frame
 
-# The «Tổng hợp» columns compared (named as xlsync.io.master_xlsx.SUMMARY_LABELS writes them).
-SUMMARY_CODE, SUMMARY_ACTUAL = "Mã", "Thực hiện"
 # Records about units outside the totals: history of the round, named in the message instead.
 ROUND_HISTORY_CODES = frozenset({"not-submitted", "unit-excluded", "duplicate-unit"})
-RELATIVE_TOLERANCE = 1e-9  # stored figures pass through the file's decimal text
 BLANK = "–"
-
-
-def require_same_plan(master: MasterData, plan: Plan, file: str) -> None:
-    """A master of another plan cannot be checked against this one."""
-    found = master.metadata.get("plan_id", "")
-    expected = plan.info.plan_id
-    if found and expected and label_key(found) != label_key(expected):
-        raise CannotRun("master-other-plan", file=file, found=found, expected=expected)
 
 
 def sending_issues(workbook: WorkbookData, master: MasterData) -> list[Issue]:
@@ -59,7 +45,7 @@ def sending_issues(workbook: WorkbookData, master: MasterData) -> list[Issue]:
         *master.issues,
         *recorded_issues(consolidation),
         *figure_issues(workbook, master),
-        *stored_actual_issues(workbook, consolidation.results),
+        *stored_actual_issues(workbook, consolidation),
     ]
 
 
@@ -143,44 +129,15 @@ def _missing_figures(workbook: WorkbookData, master: MasterData) -> list[Issue]:
     return issues
 
 
-def stored_actual_issues(workbook: WorkbookData, results: list[IndicatorResult]) -> list[Issue]:
+def stored_actual_issues(workbook: WorkbookData, consolidation: Consolidation) -> list[Issue]:
     """«Thực hiện» on «Tổng hợp» must be what the figures on «Theo đơn vị» give."""
-    file = workbook.source
-    sheet = workbook.sheet(MasterSheets.SUMMARY)
-    if sheet is None:
-        return [make_issue("missing-sheet", file=file, sheet=MasterSheets.SUMMARY,
-                           available=", ".join(workbook.sheets))]
-    table, found = locate_table(sheet, (SUMMARY_CODE, SUMMARY_ACTUAL), file=file)
-    issues = [i for i in found if i.code != "blank-row"]
-    if table is None or issues:
-        return issues
-    rows = {}
-    for row in table:
-        rows.setdefault(label_key(normalize_text(row.get(SUMMARY_CODE))), row)
-    for result in results:
-        indicator = result.indicator
-        row = rows.get(label_key(indicator.code))
-        if row is None:
-            issues.append(make_issue("master-indicator-missing", file=file, sheet=sheet.name,
-                                     code=indicator.code, name=indicator.name))
-            continue
-        stored = row.get(SUMMARY_ACTUAL)
-        if not same_actual(stored, result.actual):
+    issues: list[Issue] = []
+    for row in summary_rows(workbook, consolidation, issues):
+        if row.changed:
+            indicator = row.result.indicator
             issues.append(make_issue(
-                "master-actual-stale", file=file, sheet=sheet.name, cell=table.address(row.row, SUMMARY_ACTUAL),
-                value=stored, code=indicator.code, stored=display_value(stored) or BLANK,
-                expected=format_value(result.actual) or BLANK,
+                "master-actual-stale", file=workbook.source, sheet=row.sheet,
+                cell=cell_address(row.row, row.columns.actual), value=row.stored_actual, code=indicator.code,
+                stored=display_value(row.stored_actual) or BLANK, expected=format_value(row.result.actual) or BLANK,
             ))
     return issues
-
-
-def same_actual(stored: object, actual: float | bool | None) -> bool:
-    """Does a stored «Thực hiện» cell hold ``actual`` (blank for None, Đạt/Chưa đạt for a bool)?"""
-    if actual is None:
-        return is_blank(stored)
-    if isinstance(actual, bool):
-        return parse_pass_fail(stored).value is actual
-    reading = parse_number(stored)
-    if reading.status != "ok" or not isinstance(reading.value, float):
-        return False
-    return math.isclose(reading.value, actual, rel_tol=RELATIVE_TOLERANCE, abs_tol=RELATIVE_TOLERANCE)

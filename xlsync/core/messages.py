@@ -711,13 +711,6 @@ RECORDS: dict[str, Entry] = {
         "Không tự mở được «{file}» ở đây; hãy mở tệp đó trong Excel rồi bấm lại nút.",
         "'{file}' cannot be opened from here; open it in Excel and click the button again.",
     ),
-    "master-plan-mismatch": Entry(
-        E,
-        "Sổ tổng hợp «{file}» lập theo kế hoạch «{found}», không phải kế hoạch đang dùng «{expected}». "
-        "Hãy ghi đúng «Tệp kế hoạch» ở trang «Cài đặt».",
-        "The master '{file}' was made for plan '{found}', not the plan in use '{expected}'. "
-        "Name the right plan file on the 'Cài đặt' sheet.",
-    ),
 }
 
 TEXT: dict[str, tuple[str, str]] = {

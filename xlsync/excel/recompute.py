@@ -15,7 +15,8 @@ from typing import Iterable, Sequence
 import xlwings as xw
 
 from xlsync.core.numbers import PASS
-from xlsync.core.recompute import AttainmentRow, Recomputation, TotalCell
+from xlsync.core.master_tables import AttainmentRow
+from xlsync.core.recompute import Recomputation, TotalCell
 from xlsync.core.sheets import Cell, cell_address
 from xlsync.excel.control import find_sheet
 from xlsync.io.master_xlsx import Columns, ratio_formula, verdict_formula

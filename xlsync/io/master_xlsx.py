@@ -26,16 +26,16 @@ from xlsync.core.issues import Issue
 from xlsync.core.master import (
     BY_UNIT_LABELS, CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, MasterSheets,
 )
+from xlsync.core.master_tables import SUMMARY_LABELS
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import Comparison
 from xlsync.core.scoring_round import ScoringResult
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master_scoring_xlsx import write_scoring_sheets
+from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, PASS_FILL, PASS_FONT, Formats, write_text
 
 
-SUMMARY_LABELS = ("Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính", "So sánh", "Kế hoạch", "Thực hiện",
-                  "Tỷ lệ đạt (%)", "Đánh giá", "Cách tính", "Ghi chú")
 SUMMARY_WIDTHS = (7, 16, 52, 14, 8, 11, 12, 11, 11, 26, 30)
 UNIT_TARGET_LABELS = ("Mã đơn vị", "Tên đơn vị", "Mã", "Chỉ tiêu", "So sánh", "Kế hoạch", "Thực hiện",
                       "Tỷ lệ đạt (%)", "Đánh giá")
@@ -338,7 +338,6 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
 
 
 def _meta(workbook, consolidation: Consolidation, created: datetime) -> None:
-    sheet = workbook.add_worksheet(MasterSheets.META)
     plan = consolidation.plan
     items = {
         "kind": MASTER_KIND,
@@ -351,7 +350,4 @@ def _meta(workbook, consolidation: Consolidation, created: datetime) -> None:
         "units_submitted": str(consolidation.submitted),
         "units_included": str(consolidation.included_count),
     }
-    for row, (key, value) in enumerate(items.items()):
-        sheet.write_string(row, 0, key)
-        sheet.write_string(row, 1, value)
-    sheet.hide()
+    write_meta_sheet(workbook, items)

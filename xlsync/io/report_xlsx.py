@@ -8,8 +8,9 @@ from typing import Mapping
 import xlsxwriter
 
 from xlsync.core.numbers import FAIL, PASS, Kind
-from xlsync.core.template import INSTRUCTIONS_SHEET, KIND_HINTS, META_SHEET, ReportLayout
+from xlsync.core.template import INSTRUCTIONS_SHEET, KIND_HINTS, ReportLayout
 from xlsync.io.atomic import atomic_path
+from xlsync.io.xlsx_sheets import write_instructions_sheet, write_meta_sheet
 from xlsync.io.xlsx_style import Formats
 
 _VALIDATION_TITLE = "Nhập số liệu"
@@ -52,8 +53,8 @@ def write_report_template(
         for key, value in layout.metadata.items():
             workbook.set_custom_property(f"xlsync_{key}", value)
         _report_sheet(workbook, formats, layout, values or {})
-        _instructions_sheet(workbook, formats, layout)
-        _meta_sheet(workbook, layout)
+        write_instructions_sheet(workbook, formats, INSTRUCTIONS_SHEET, layout.instructions)
+        write_meta_sheet(workbook, layout.metadata)
         workbook.close()
     return target
 
@@ -96,21 +97,3 @@ def _write_input(sheet, row: int, col: int, value: object, fmt) -> None:
         sheet.write_number(row, col, value, fmt)
     else:
         sheet.write_string(row, col, str(value), fmt)
-
-
-def _instructions_sheet(workbook, formats: Formats, layout: ReportLayout) -> None:
-    sheet = workbook.add_worksheet(INSTRUCTIONS_SHEET)
-    sheet.set_column(0, 0, 110)
-    for row, line in enumerate(layout.instructions):
-        sheet.write_string(row, 0, line, formats["bold" if row == 0 else "wrap"])
-    sheet.set_paper(9)
-    sheet.protect("")
-
-
-def _meta_sheet(workbook, layout: ReportLayout) -> None:
-    sheet = workbook.add_worksheet(META_SHEET)
-    for row, (key, value) in enumerate(layout.metadata.items()):
-        sheet.write_string(row, 0, key)
-        sheet.write_string(row, 1, value)
-    sheet.protect("")
-    sheet.hide()

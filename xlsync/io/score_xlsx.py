@@ -17,8 +17,8 @@ from xlsync.core.score_template import (
     ScoreLayout,
 )
 from xlsync.core.scoring import CriterionKind
-from xlsync.core.template import META_SHEET
 from xlsync.io.atomic import atomic_path
+from xlsync.io.xlsx_sheets import write_instructions_sheet, write_meta_sheet
 from xlsync.io.xlsx_style import FONT, INPUT_FILL, Formats, write_text
 
 COMPUTED_FILL = "#E7E6E6"  # grey: computed by xlsync, not typed
@@ -68,8 +68,8 @@ def write_score_template(layout: ScoreLayout, path: str | Path) -> Path:
         for key, value in layout.metadata.items():
             workbook.set_custom_property(f"xlsync_{key}", value)
         _score_sheet(workbook, formats, layout)
-        _instructions_sheet(workbook, formats)
-        _meta_sheet(workbook, layout)
+        write_instructions_sheet(workbook, formats, SCORE_INSTRUCTIONS_SHEET, SCORE_INSTRUCTIONS)
+        write_meta_sheet(workbook, layout.metadata)
         workbook.close()
     return target
 
@@ -119,21 +119,3 @@ def _computed_cell(sheet, computed: dict, row: int, col: int, last_col: int, val
         sheet.write_number(row, col, value, fmt)
     else:
         sheet.write_string(row, col, value, fmt)
-
-
-def _instructions_sheet(workbook, formats: Formats) -> None:
-    sheet = workbook.add_worksheet(SCORE_INSTRUCTIONS_SHEET)
-    sheet.set_column(0, 0, 110)
-    for row, line in enumerate(SCORE_INSTRUCTIONS):
-        sheet.write_string(row, 0, line, formats["bold" if row == 0 else "wrap"])
-    sheet.set_paper(9)
-    sheet.protect("")
-
-
-def _meta_sheet(workbook, layout: ScoreLayout) -> None:
-    sheet = workbook.add_worksheet(META_SHEET)
-    for row, (key, value) in enumerate(layout.metadata.items()):
-        sheet.write_string(row, 0, key)
-        sheet.write_string(row, 1, value)
-    sheet.protect("")
-    sheet.hide()

@@ -21,7 +21,8 @@ from typing import Mapping, Sequence
 from xlsync.core.consolidate import Consolidation, Status
 from xlsync.core.issues import CannotRun, Issue
 from xlsync.core.master import MasterData, is_master, read_master
-from xlsync.core.master_check import blocking_issues, require_same_plan, sending_issues
+from xlsync.core.master_check import blocking_issues, sending_issues
+from xlsync.core.master_tables import require_plan
 from xlsync.core.plan import Plan
 from xlsync.io.mail import (
     ENV_VARIABLES,
@@ -78,7 +79,7 @@ def check_master_for_sending(master_path: str | Path, plan: Plan) -> tuple[Maste
     if not is_master(workbook):
         raise CannotRun("not-a-master", file=str(master_path))
     master = read_master(workbook, plan)
-    require_same_plan(master, plan, workbook.source)
+    require_plan(master, plan, workbook.source)
     return master, sending_issues(workbook, master)
 
 
