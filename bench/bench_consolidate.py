@@ -31,7 +31,6 @@ from datetime import date
 from pathlib import Path
 
 from xlsync.core.example_data import example_values
-from xlsync.core.plan import Unit
 from xlsync.core.template import report_layout
 from xlsync.io.plan_source import load_bundled_plan
 from xlsync.io.plan_xlsx import write_plan_workbook

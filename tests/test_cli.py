@@ -17,7 +17,8 @@ def test_help_lists_the_commands_without_loading_pandas():
         "    pass\n"
         "print('PANDAS' if 'pandas' in sys.modules else 'LIGHT')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # -P: the child must import the installed xlsync, not the source folder it was started in.
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("LIGHT")
     for command in ("init", "template", "validate", "consolidate", "demo"):
         assert command in done.stdout

@@ -224,7 +224,7 @@ def test_scripts_register_and_run_under_xlwings_server(control_path: Path) -> No
     env["XLWINGS_ON_SERVER"] = "true"  # must be set before xlwings is imported
     code = SERVER_RUN.format(tests=str(TESTS_DIR), path=str(control_path), sheet=layout.CONTROL_SHEET)
     completed = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-P", "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout.strip().splitlines()[-1])

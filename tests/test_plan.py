@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlsync.core.plan import Comparison, Method
+from xlsync.core.plan import Method
 from xlsync.io.plan_source import load_plan_file
 from xlsync.io.plan_xlsx import write_plan_workbook
 
@@ -63,7 +63,7 @@ def test_plan_workbook_round_trips(plan, tmp_path):
 
 
 def _plan_grid(plan_rows):
-    from xlsync.core.sheets import Sheet, WorkbookData
+    from xlsync.core.sheets import Sheet
     from xlsync.io.plan_source import bundled_tables
 
     workbook = bundled_tables()

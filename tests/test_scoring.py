@@ -50,7 +50,7 @@ def score_quantitative(values, rule=QuantRule.PROPORTIONAL, comparison=GE, max_p
 
 def entry(unit: str, criterion: str, *, self_score=None, block_score=None, evidence="", occurrences=None,
           column: str = "D") -> ScoreEntry:
-    cells = ScoreCells(unit=f"{column}4", criterion="A7", self_score=f"{column}7", block_score=f"E7",
+    cells = ScoreCells(unit=f"{column}4", criterion="A7", self_score=f"{column}7", block_score="E7",
                        evidence="F7", occurrences="G7")
     return ScoreEntry(unit, criterion, self_score, block_score, evidence, occurrences,
                       file="khoi-thon.xlsx", sheet="Chấm điểm", cells=cells)

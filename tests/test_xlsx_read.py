@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 import zipfile
-import zlib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -59,7 +58,7 @@ outcome["seconds"] = time.perf_counter() - start
 outcome["growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(json.dumps(outcome))
 """
-    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-P", "-c", script, str(path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"child died ({done.returncode}): {done.stderr[-1500:]}"
     return json.loads(done.stdout)
 

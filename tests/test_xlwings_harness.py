@@ -100,7 +100,7 @@ def test_works_when_xlwings_was_imported_first_without_a_key(report: Path) -> No
     )
     env = {k: v for k, v in os.environ.items() if k != LICENSE_ENV}
     completed = subprocess.run(
-        [sys.executable, "-c", code, str(Path(__file__).parent), str(report)],
+        [sys.executable, "-P", "-c", code, str(Path(__file__).parent), str(report)],
         env=env,
         capture_output=True,
         text=True,
