@@ -189,3 +189,21 @@ def test_decomposed_vietnamese_text_matches_after_normalisation(cli, reports, tm
     assert status == 0, out
     progress = {r[0]: r for r in load_workbook(tmp_path / "m.xlsx")["Tiến độ nộp"].iter_rows(values_only=True)}
     assert progress["T02"][9] == "Có"
+
+
+def test_reading_in_parallel_gives_the_same_master(cli, reports, tmp_path, plan, monkeypatch):
+    folder, typed = reports
+    fill_report(plan, "T03", folder, {**typed["T03"], "DAN_HUOU": "khoảng 150"})
+    monkeypatch.setenv("XLSYNC_WORKERS", "1")
+    one = cli("consolidate", folder, "--out", tmp_path / "mot.xlsx", "--json")
+    monkeypatch.setenv("XLSYNC_WORKERS", "2")
+    two = cli("consolidate", folder, "--out", tmp_path / "hai.xlsx", "--json")
+    assert one[0] == two[0] == 1
+    assert json.loads(one[1]) == json.loads(two[1])
+    assert _summary(tmp_path / "mot.xlsx") == _summary(tmp_path / "hai.xlsx")
+
+    def sources(path):
+        rows = load_workbook(path)["Nguồn"].iter_rows(values_only=True)
+        return [r[:6] for r in rows if r[3] and len(str(r[3])) == 64]
+
+    assert sources(tmp_path / "mot.xlsx") == sources(tmp_path / "hai.xlsx")

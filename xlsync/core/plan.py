@@ -208,6 +208,8 @@ class Plan:
     criteria: list[Criterion] = field(default_factory=list)  # sheet «Tiêu chí chấm điểm», optional
     award_rules: list[AwardRule] = field(default_factory=list)  # sheet «Khen thưởng», optional
     source: str = ""
+    # (identity of the element and unit tables, their fingerprint): every report of a run asks for it.
+    _fingerprint: tuple[tuple[int, int], str] | None = field(default=None, repr=False, compare=False)
 
     def elements_for(self, unit: Unit) -> list[DataElement]:
         """The data elements a unit of this type reports, in plan order."""
@@ -240,13 +242,18 @@ class Plan:
         """A short hash of what reports depend on: elements and units.
 
         Templates record it, so a report made from an older plan is noticed.
+        Computed once per pair of tables (they are replaced, not edited, once read).
         """
+        tables = (id(self.elements), id(self.units))
+        if self._fingerprint is not None and self._fingerprint[0] == tables:
+            return self._fingerprint[1]
         content = {
             "elements": [[e.code, e.kind.value, list(e.reported_by)] for e in self.elements.values()],
             "units": [[u.code, u.type] for u in self.units.values()],
         }
         raw = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(raw).hexdigest()[:12]
+        self._fingerprint = (tables, hashlib.sha256(raw).hexdigest()[:12])
+        return self._fingerprint[1]
 
     @property
     def label(self) -> str:

@@ -290,12 +290,27 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
             "corrupt-workbook", file=name, detail_vi="thiếu phần xl/workbook.xml", detail_en="xl/workbook.xml is missing"
         )
     for info in members:
-        part = archive.read(info)  # bounded: the declared sizes were checked above
+        # Parts that are surely not sheets need only their prolog checked; any
+        # other part (a sheet may live at any path the relationships name) is read whole.
+        if not _surely_not_a_sheet(info.filename):
+            part = archive.read(info)  # bounded: the declared sizes were checked above
+        else:
+            with archive.open(info) as stream:
+                part = stream.read(MAX_XML_PROLOG_CHARS * 2)
         if _declares_dtd(part):
             raise CannotRun("unsafe-xml", file=name)
-        rows, columns = _cell_extent(part)
-        if rows * columns > MAX_SHEET_CELLS:
-            raise CannotRun("sheet-too-large", file=name, cell=cell_address(rows - 1, columns - 1))
+        if not _surely_not_a_sheet(info.filename):
+            rows, columns = _cell_extent(part)
+            if rows * columns > MAX_SHEET_CELLS:
+                raise CannotRun("sheet-too-large", file=name, cell=cell_address(rows - 1, columns - 1))
+
+
+_NON_SHEET_PARTS = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xml", "xl/workbook.xml")
+_NON_SHEET_FOLDERS = ("_rels/", "docProps/", "xl/_rels/", "xl/theme/", "xl/worksheets/_rels/", "xl/media/")
+
+
+def _surely_not_a_sheet(part_name: str) -> bool:
+    return part_name in _NON_SHEET_PARTS or part_name.startswith(_NON_SHEET_FOLDERS)
 
 
 def _check_unpacked_sizes(members: list[zipfile.ZipInfo], name: str) -> None:

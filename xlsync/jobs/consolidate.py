@@ -9,7 +9,7 @@ from xlsync.core.consolidate import Consolidation, Source, consolidate
 from xlsync.core.issues import CannotRun
 from xlsync.io.master_xlsx import write_master
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, load_source
+from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, read_files
 
 
 def sources_from(files: list[CheckedFile]) -> list[Source]:
@@ -48,9 +48,4 @@ def consolidate_paths(
     paths = list(paths)
     if not paths:
         raise CannotRun("no-sources", paths="")
-    files = []
-    for path in paths:
-        files.append(load_source(path))
-        if progress:
-            progress(str(path))
-    return consolidate_files(files, loaded, out, period)
+    return consolidate_files(read_files(paths, loaded, progress), loaded, out, period)

@@ -26,7 +26,7 @@ from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
 from xlsync.io.xlsx_read import iter_workbook_paths
 from xlsync.jobs.consolidate import consolidate_files
-from xlsync.jobs.validate import CheckedFile, Progress, ValidationRun, check_workbooks, load_source
+from xlsync.jobs.validate import CheckedFile, Progress, ValidationRun, check_workbooks, load_source, read_files
 
 if TYPE_CHECKING:
     import gspread
@@ -165,15 +165,11 @@ def gather_sources(
 
 
 def load_sources(
-    sources: Sources, client: gspread.Client | None, *, policy: RetryPolicy | None = None,
+    sources: Sources, plan: LoadedPlan, client: gspread.Client | None, *, policy: RetryPolicy | None = None,
     progress: Progress | None = None,
 ) -> list[CheckedFile]:
     """Read every source; one that cannot be read (file or sheet) becomes an error record."""
-    loaded: list[CheckedFile] = []
-    for path in sources.files:
-        loaded.append(load_source(path))
-        if progress:
-            progress(str(path))
+    loaded = read_files(sources.files, plan, progress)
     for sheet in sources.sheets:
         loaded.append(load_sheet(client, sheet, policy or retry_policy))
         if progress:
@@ -201,7 +197,7 @@ def validate_sources(
     sources: Sources, loaded: LoadedPlan, client: gspread.Client | None, *,
     policy: RetryPolicy | None = None, progress: Progress | None = None,
 ) -> ValidationRun:
-    files = load_sources(sources, client, policy=policy, progress=progress)
+    files = load_sources(sources, loaded, client, policy=policy, progress=progress)
     return ValidationRun(loaded, check_workbooks(files, loaded))
 
 
@@ -244,7 +240,7 @@ def consolidate_sources(
     """
     loaded.require_usable()  # before spending any request on a plan that cannot be used
     policy = policy or retry_policy
-    files = load_sources(sources, client, policy=policy, progress=progress)
+    files = load_sources(sources, loaded, client, policy=policy, progress=progress)
     run = ConsolidationRun(consolidate_files(files, loaded, out, period))
     if feedback and client is not None:
         labels = {sheet.name: sheet for sheet in sources.sheets}
