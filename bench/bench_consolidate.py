@@ -14,6 +14,10 @@ It prints wall time, the ratio and peak memory (max RSS) of both, and with
 
     python bench/bench_consolidate.py            # N = 20, 200, 1000
     python bench/bench_consolidate.py -n 20 -n 5000 --repeat 3
+
+Run it with the Python of an installation as a user has it (`pip install .`,
+without the test extras): with hypothesis installed, importing pandera also
+loads its data-synthesis strategies, which a user never pays for.
 """
 
 from __future__ import annotations
@@ -108,7 +112,8 @@ def write_docs(rows: list[dict], repeat: int) -> None:
         "Produced by `python bench/bench_consolidate.py --write` "
         f"on {date.today().isoformat()}, {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} cores, {platform.machine()}; best wall time of {repeat} run(s), each a new process "
-        "(interpreter start included); peak memory is the maximum RSS.",
+        "(interpreter start included); peak memory is the maximum RSS. xlsync installed with `pip install .` "
+        "(no test extras).",
         "",
         "- **xlsync**: `xlsync consolidate DIR --plan PLAN --out MASTER` — reads every report, validates it "
         "(pandera), consolidates, writes the five-sheet master.",
