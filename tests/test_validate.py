@@ -176,3 +176,21 @@ def test_missing_file_and_bad_option_exit_2_with_one_line(cli, tmp_path):
     assert "Traceback" not in out + err
     status, out, err = cli("validate", "x.xlsx", "--lang", "fr")
     assert status == 2
+
+
+def test_a_master_is_checked_for_figures_edited_by_hand(cli, tmp_path):
+    from xlsync.jobs.demo import run_demo
+
+    master = run_demo(tmp_path / "demo").master
+    assert _records(cli, master) == (0, [])
+    book = load_workbook(master)
+    sheet = book["Theo đơn vị"]
+    row = next(r for r in range(1, 60) if sheet.cell(r, 1).value == "HO_NGHEO")
+    column = next(c for c in range(1, 30) if sheet.cell(2, c).value == "T01")
+    sheet.cell(row, column).value = 100_000  # more poor households than households
+    book.save(master)
+    status, records = _records(cli, master)
+    assert status == 1
+    found = {(r["code"], r["sheet"]) for r in records}
+    assert ("numerator-exceeds-denominator", "Theo đơn vị") in found
+    assert ("master-actual-stale", "Tổng hợp") in found  # «Thực hiện» no longer matches the figures

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import Issue, display_value, make_issue
-from xlsync.core.master import MasterData, MasterSheets
-from xlsync.core.master_tables import summary_rows
+from xlsync.core.master import MasterData, MasterSheets, read_master
+from xlsync.core.master_tables import require_plan, summary_rows
 from xlsync.core.numbers import format_value
 from xlsync.core.plan import Plan
 from xlsync.core.schema_check import Position
@@ -141,3 +141,15 @@ def stored_actual_issues(workbook: WorkbookData, consolidation: Consolidation) -
                 stored=display_value(row.stored_actual) or BLANK, expected=format_value(row.result.actual) or BLANK,
             ))
     return issues
+
+
+def master_issues(workbook: WorkbookData, plan: Plan) -> list[Issue]:
+    """What can go wrong in a master once staff edited it: unreadable sheets, figures that
+    break the report schema, «Thực hiện» values that no longer match the figures."""
+    master = read_master(workbook, plan)
+    require_plan(master, plan, workbook.source)
+    return [
+        *master.issues,
+        *figure_issues(workbook, master),
+        *stored_actual_issues(workbook, master.consolidation),
+    ]

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Literal
 
 from xlsync.core.issues import CannotRun, Issue, Report
 from xlsync.core.plan import Sheets
+from xlsync.core.master_check import master_issues
 from xlsync.core.plan_reader import read_plan
 from xlsync.core.score_reader import read_score_sheet
 from xlsync.core.report import UnitReport, read_metadata, read_report
@@ -88,6 +89,11 @@ def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
         _, item.issues = read_score_sheet(item.workbook, plan.plan)
     elif item.kind == "report":
         item.report, item.issues = read_report(item.workbook, plan.plan)
+    elif item.kind == "master":
+        try:
+            item.issues = master_issues(item.workbook, plan.plan)
+        except CannotRun as problem:  # a master of another plan: a record, the other files go on
+            item.issues = [problem.as_issue(file=item.path)]
     item.parsed = True
     return item
 

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from xlsync.core.issues import Issue
-from xlsync.core.master import read_master
-from xlsync.core.master_check import figure_issues, stored_actual_issues
-from xlsync.core.master_tables import require_plan
-from xlsync.core.plan import Plan
+from xlsync.core.master_check import master_issues
 from xlsync.core.plan_reader import read_plan
 from xlsync.core.sheets import WorkbookData
 from xlsync.io.plan_source import LoadedPlan
@@ -40,13 +36,3 @@ def check_workbook_data(workbook: WorkbookData, load_plan: Callable[[], LoadedPl
     else:
         check_workbooks([checked], loaded)
     return checked
-
-
-def master_issues(workbook: WorkbookData, plan: Plan) -> list[Issue]:
-    master = read_master(workbook, plan)
-    require_plan(master, plan, workbook.source)
-    return [
-        *master.issues,
-        *figure_issues(workbook, master),
-        *stored_actual_issues(workbook, master.consolidation),
-    ]
