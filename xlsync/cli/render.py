@@ -68,7 +68,8 @@ def print_consolidation(result, master: str, lang: str) -> None:
 
     table = Table(title=text("summary-title", lang, period=result.period))
     for key in ("col-indicator-code", "col-indicator", "col-target", "col-actual", "col-ratio", "col-verdict"):
-        table.add_column(text(key, lang), overflow="fold")
+        # Long indicator names wrap, so the figures stay in view on a narrow terminal.
+        table.add_column(text(key, lang), overflow="fold", max_width=60 if key == "col-indicator" else None)
     for item in result.results:
         ind = item.indicator
         ratio = item.ratio
@@ -76,7 +77,7 @@ def print_consolidation(result, master: str, lang: str) -> None:
         verdict_text = "" if verdict is None else text("pass" if verdict else "fail", lang)
         style = "" if verdict is None else ("green" if verdict else "red")
         target = PASS if ind.comparison.value == PASS else f"{ind.comparison.value} {format_value(item.target)}"
-        table.add_row(ind.code, ind.name, target, format_value(item.actual),
+        table.add_row(ind.code, ind.name, target, _shown(item.actual),
                       "" if ratio is None else format_number(ratio, 1),
                       f"[{style}]{verdict_text}[/]" if style else verdict_text)
     stdout.print(table)
@@ -93,3 +94,12 @@ def print_consolidation(result, master: str, lang: str) -> None:
     if left_out:
         stdout.print(text("left-out-list", lang, units=", ".join(left_out)))
     stdout.print(text("master-written", lang, path=master))
+
+
+def _shown(value: float | bool | None) -> str:
+    """A figure as the summary shows it: whole numbers whole, others to two decimals."""
+    from xlsync.core.numbers import format_number, format_value
+
+    if isinstance(value, float) and not value.is_integer():
+        return format_number(value, 2)
+    return format_value(value)
