@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from xlsync.core.issues import Issue
@@ -55,6 +54,8 @@ def progress(total: int, label: str, *, threshold: int = 5) -> Iterator[Callable
     if total < threshold or not stderr.is_terminal:
         yield lambda _item: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task(label, total=total)
