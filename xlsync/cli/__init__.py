@@ -53,6 +53,9 @@ def main() -> None:
                                         tạo bảng chấm điểm cho từng khối thi đua
       xlsync score cham-diem --master tong-hop.xlsx
                                         chấm điểm, xếp hạng, đề nghị khen thưởng
+      xlsync send tong-hop.xlsx         gửi sổ tổng hợp cho Nơi nhận của kế hoạch
+      xlsync gsheets push               mỗi đơn vị một Google Sheet để nhập báo cáo
+      xlsync workbook --out xlsync.xlsm tệp Excel có các nút bấm
 
     Không có --plan: dùng ke-hoach.xlsx của thư mục làm việc (nếu có), nếu không thì kế hoạch mẫu.
     Thông báo bằng tiếng Việt; đặt XLSYNC_LANG=en hoặc --lang en để xem tiếng Anh.
