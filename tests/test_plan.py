@@ -116,3 +116,22 @@ def test_missing_sheet_and_missing_label_are_reported():
     assert ("missing-sheet", "Nơi nhận") in {(i.code, i.sheet) for i in issues}
     missing = [i for i in issues if i.code == "missing-label"]
     assert [(i.sheet, "Khối thi đua" in i.message_vi) for i in missing] == [("Đơn vị", True)]
+
+
+def test_unit_targets_take_numbers_and_dat_for_pass_fail_indicators():
+    from xlsync.core.plan_reader import read_plan
+
+    rows = [
+        ["Mã đơn vị", "Mã chỉ tiêu", "Kế hoạch"],
+        ["T01", "VH03", "96,5"],
+        ["T01", "QP01", "Đạt"],  # a pass/fail indicator: the target is «Đạt»
+        ["T02", "VH03", None],
+        ["T02", "VH07", "Đạt"],  # a rate cannot have «Đạt» as its target
+        ["T99", "VH03", "90"],
+    ]
+    plan, issues = read_plan(_plan_grid({"Giao chỉ tiêu": rows}))
+    assert [(t.unit, t.indicator, t.target) for t in plan.unit_targets] == [
+        ("T01", "VH03", 96.5), ("T01", "QP01", True),
+    ]
+    found = {(i.code, i.cell) for i in issues if i.sheet == "Giao chỉ tiêu"}
+    assert found == {("missing-cell", "C4"), ("type-error", "C5"), ("unknown-unit", "A6")}

@@ -36,7 +36,7 @@ from xlsync.core.plan import (
 from xlsync.core.schema_check import Position, schema_issues
 from xlsync.core.scoring import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase
 from xlsync.core.sheets import WorkbookData, parse_address
-from xlsync.core.text import label_key, normalize_text
+from xlsync.core.text import is_blank, label_key, normalize_text
 from xlsync.core.tables import Table, locate_table
 from xlsync.schemas import plan as plan_schemas
 
@@ -291,20 +291,38 @@ def _read_unit_targets(sheet: PlanSheet | None, plan: Plan, issues: list[Issue])
     targets: list[UnitTarget] = []
     if sheet is None:
         return targets
-    indicator_codes = {i.code for i in plan.indicators}
+    indicators = {i.code: i for i in plan.indicators}
     file, name = sheet.table.file, sheet.table.sheet
     for row, v in sheet.records():
-        unit, indicator, target = v.get("Mã đơn vị"), v.get("Mã chỉ tiêu"), v.get("Kế hoạch")
-        if not unit or not indicator or target is None or math.isnan(target):
+        unit, code = v.get("Mã đơn vị"), v.get("Mã chỉ tiêu")
+        if not unit or not code:
             continue
         if plan.unit_by_code(unit) is None:
             issues.append(make_issue("unknown-unit", file=file, sheet=name, cell=sheet.cell(row, "Mã đơn vị"), value=unit))
             continue
-        if indicator not in indicator_codes:
-            issues.append(make_issue("unknown-code", file=file, sheet=name, cell=sheet.cell(row, "Mã chỉ tiêu"), value=indicator))
+        indicator = indicators.get(code)
+        if indicator is None:
+            issues.append(make_issue("unknown-code", file=file, sheet=name, cell=sheet.cell(row, "Mã chỉ tiêu"), value=code))
             continue
-        targets.append(UnitTarget(unit=plan.unit_by_code(unit).code, indicator=indicator, target=float(target), row=row))
+        target = _unit_target(sheet, row, v.get("Kế hoạch"), indicator, issues)
+        if target is not None:
+            targets.append(UnitTarget(unit=plan.unit_by_code(unit).code, indicator=code, target=target, row=row))
     return targets
+
+
+def _unit_target(sheet: PlanSheet, row: int, number: float | None, indicator: Indicator,
+                 issues: list[Issue]) -> float | bool | None:
+    """A unit's target: a number, or «Đạt» for a pass/fail indicator; anything else is a record."""
+    if number is not None and not math.isnan(number):
+        return float(number)
+    where = sheet.locate(row, "Kế hoạch")
+    if parse_pass_fail(where.value).value is True and indicator.comparison is Comparison.PASS:
+        return True
+    if is_blank(where.value):
+        issues.append(make_issue("missing-cell", file=where.file, sheet=where.sheet, cell=where.cell, name="Kế hoạch"))
+    elif parse_pass_fail(where.value).value is True:
+        issues.append(make_issue("type-error", file=where.file, sheet=where.sheet, cell=where.cell, value=where.value))
+    return None  # a number that could not be read was reported when the sheet was read
 
 
 def _check_unit_types(sheet: PlanSheet | None, plan: Plan) -> list[Issue]:
