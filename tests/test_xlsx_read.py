@@ -297,7 +297,7 @@ def test_zip_bomb_is_refused_from_the_directory(tmp_path: Path):
     outcome = run_isolated(path)
     assert outcome["code"] == "workbook-too-large"
     assert outcome["params"]["size"] == "1024 MB"
-    assert outcome["seconds"] < 2
+    assert outcome["seconds"] < 5  # a missing check takes minutes or dies on the memory limit
     assert outcome["growth_mb"] < 256
 
 
@@ -320,7 +320,7 @@ def test_entity_bomb_in_shared_strings_is_refused(tmp_path: Path):
     )
     outcome = run_isolated(path)
     assert outcome["code"] == "unsafe-xml"
-    assert outcome["seconds"] < 2
+    assert outcome["seconds"] < 5  # a missing check takes minutes or dies on the memory limit
     assert outcome["growth_mb"] < 256
 
 
@@ -389,7 +389,7 @@ def test_a_value_far_from_the_table_is_refused_before_calamine_sees_it(tmp_path:
     outcome = run_isolated(path)  # calamine would abort the process allocating 16384 × 1048576 cells
     assert outcome["code"] == "sheet-too-large"
     assert outcome["params"]["cell"] == "XFD1048576"
-    assert outcome["seconds"] < 2
+    assert outcome["seconds"] < 5  # a missing check takes minutes or dies on the memory limit
 
 
 def test_far_cells_are_found_in_prefixed_sheets_and_cells_without_references(tmp_path: Path):
