@@ -729,7 +729,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col-message": ("Nội dung", "Message"),
     "severity-error": ("Lỗi", "Error"),
     "severity-warning": ("Cảnh báo", "Warning"),
-    "written": ("Đã ghi: {path}", "Written: {path}"),
     "feedback-written": ("Bản đánh dấu lỗi: {path}", "Annotated copy: {path}"),
     "init-done": (
         "Đã tạo thư mục làm việc {path} với kế hoạch {plan}.",
@@ -1014,10 +1013,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "tied-mark": ("(đồng hạng)", "(tied)"),
     "score-sheets-written": ("Bảng chấm điểm: {path}", "Score workbooks: {path}"),
     # --- buttons of the Excel control workbook ---------------------------------
-    "macro-not-ready": (
-        "«{button}»: chức năng này chưa có trong phiên bản xlsync đang cài.",
-        "'{button}': this feature is not available in the installed version of xlsync yet.",
-    ),
     "macro-cannot-run": ("«{button}» không thực hiện được: {message}", "'{button}' could not run: {message}"),
     "macro-failed": (
         "«{button}» gặp lỗi bất ngờ ({error}: {detail}). Hãy chụp lại thông báo này và báo cho người hỗ trợ.",
