@@ -52,3 +52,18 @@ def test_demo_quiet_prints_only_the_master_path(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(tmp_path / "demo" / "tong-hop.xlsx")
+
+
+def test_the_core_imports_no_adapter_library():
+    """The core (plan, numbers, validation, attainment, consolidation, scoring) stays pure."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import xlsync.core, xlsync.schemas\n"
+        "for package in (xlsync.core, xlsync.schemas):\n"
+        "    for info in pkgutil.iter_modules(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+        "banned = ('openpyxl', 'gspread', 'xlwings', 'click', 'smtplib', 'xlsxwriter', 'python_calamine')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in banned))\n"
+    )
+    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
