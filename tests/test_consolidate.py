@@ -207,3 +207,16 @@ def test_reading_in_parallel_gives_the_same_master(cli, reports, tmp_path, plan,
         return [r[:6] for r in rows if r[3] and len(str(r[3])) == 64]
 
     assert sources(tmp_path / "mot.xlsx") == sources(tmp_path / "hai.xlsx")
+
+
+def test_a_second_run_into_the_reports_folder_does_not_read_its_own_master(cli, reports, monkeypatch):
+    folder, _ = reports
+    first = cli("consolidate", folder, "--out", folder / "tong-hop.xlsx", "--json")
+    import xlsync.jobs.validate as validate
+
+    read = []
+    original = validate.load_source
+    monkeypatch.setattr(validate, "load_source", lambda path, *a, **k: read.append(str(path)) or original(path, *a, **k))
+    second = cli("consolidate", folder, "--out", folder / "tong-hop.xlsx", "--json")
+    assert second == first
+    assert len(read) == len(UNITS) and not any(p.endswith("tong-hop.xlsx") for p in read)

@@ -25,16 +25,21 @@ def sources_from(files: list[CheckedFile]) -> list[Source]:
     ]
 
 
+def inputs_other_than(paths: Iterable[Path | str], out: str | Path) -> list[Path | str]:
+    """The sources without the master being written: a second run into the same folder
+    must not read (let alone count) its own earlier output."""
+    out_path = Path(out).resolve()
+    return [p for p in paths if Path(p).resolve() != out_path]
+
+
 def consolidate_files(
     files: list[CheckedFile], loaded: LoadedPlan, out: str | Path, period: str | None = None
 ) -> Consolidation:
+    """``files`` read from sources that exclude ``out`` (see :func:`inputs_other_than`)."""
     plan = loaded.require_usable()
-    out_path = Path(out).resolve()
-    # Never read our own output as an input on a second run.
-    files = [f for f in files if Path(f.path).resolve() != out_path]
     check_workbooks(files, loaded)
     result = consolidate(plan, sources_from(files), period)
-    write_master(result, out_path)
+    write_master(result, out)
     return result
 
 
@@ -45,7 +50,7 @@ def consolidate_paths(
     period: str | None = None,
     progress: Progress | None = None,
 ) -> Consolidation:
-    paths = list(paths)
+    paths = inputs_other_than(paths, out)
     if not paths:
         raise CannotRun("no-sources", paths="")
     return consolidate_files(read_files(paths, loaded, progress), loaded, out, period)

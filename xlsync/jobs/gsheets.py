@@ -25,7 +25,7 @@ from xlsync.io.gsheets_registry import REGISTRY_FILE, RegistryEntry, SheetRegist
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
 from xlsync.io.xlsx_read import iter_workbook_paths
-from xlsync.jobs.consolidate import consolidate_files
+from xlsync.jobs.consolidate import consolidate_files, inputs_other_than
 from xlsync.jobs.validate import CheckedFile, Progress, ValidationRun, check_workbooks, load_source, read_files
 
 if TYPE_CHECKING:
@@ -240,6 +240,7 @@ def consolidate_sources(
     """
     loaded.require_usable()  # before spending any request on a plan that cannot be used
     policy = policy or retry_policy
+    sources = Sources(inputs_other_than(sources.files, out), sources.sheets)
     files = load_sources(sources, loaded, client, policy=policy, progress=progress)
     run = ConsolidationRun(consolidate_files(files, loaded, out, period))
     if feedback and client is not None:
