@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Iterator
 from rich.console import Console
 from rich.table import Table
 
-from xlsync.core.issues import Issue
+from xlsync.core.issues import Issue, severity_word
 from xlsync.core.messages import text
 
 # Piped output is read by people too (and by logs): do not squeeze it into 80 columns.
@@ -22,8 +22,8 @@ def records_table(issues: Iterable[Issue], lang: str) -> Table:
     for key in ("col-severity", "col-file", "col-sheet", "col-cell", "col-code", "col-message"):
         table.add_column(text(key, lang), overflow="fold")
     for issue in issues:
-        severity = text("severity-error" if issue.is_error else "severity-warning", lang)
-        style = "red" if issue.is_error else "yellow"
+        severity = severity_word(issue, lang)
+        style = {"error": "red", "warning": "yellow"}.get(issue.severity, "cyan")
         table.add_row(f"[{style}]{severity}[/]", issue.file, issue.sheet, issue.cell, issue.code,
                       issue.message(lang), )
     return table
@@ -33,7 +33,8 @@ def print_records(issues: list[Issue], files: int, lang: str) -> None:
     if issues:
         stdout.print(records_table(issues, lang))
     errors = sum(1 for i in issues if i.is_error)
-    summary = text("summary", lang, files=files, errors=errors, warnings=len(issues) - errors)
+    warnings = sum(1 for i in issues if i.is_warning)
+    summary = text("summary", lang, files=files, errors=errors, warnings=warnings)
     stdout.print(summary if issues else f"{summary} {text('no-problems', lang)}")
 
 

@@ -59,7 +59,7 @@ class UnitStatus:
 
     @property
     def warnings(self) -> int:
-        return sum(1 for s in self.sources for i in s.issues if not i.is_error)
+        return sum(1 for s in self.sources for i in s.issues if i.is_warning)
 
 
 @dataclass(slots=True)

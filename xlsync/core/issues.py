@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
 
-from xlsync.core.messages import RECORDS, render
+from xlsync.core.messages import RECORDS, render, text
 from xlsync.core.numbers import format_number
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 RECORD_FIELDS = ("code", "severity", "file", "sheet", "cell", "value", "message_vi", "message_en")
 LANGS = ("vi", "en")
 
@@ -39,6 +39,10 @@ class Issue:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
 
 def make_issue(
@@ -70,6 +74,11 @@ def make_issue(
         cell=cell,
         value=text,
     )
+
+
+def severity_word(issue: Issue, lang: str = "vi") -> str:
+    """«Lỗi» / «Cảnh báo» / «Thông tin» (or English) for tables and annotated copies."""
+    return text(f"severity-{issue.severity}", lang)
 
 
 def display_value(value: object) -> str:
@@ -106,6 +115,11 @@ class Report:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def infos(self) -> list[Issue]:
+        """What xlsync read in a way worth saying (a %-formatted rate), neither error nor warning."""
+        return [i for i in self.issues if i.severity == "info"]
 
     @property
     def exit_code(self) -> int:

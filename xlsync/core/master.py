@@ -41,7 +41,7 @@ SOURCE_LABELS = ("Tệp", "Đường dẫn", "Kích thước (byte)", "SHA-256",
                  "Kế hoạch", "Phiên bản kế hoạch", "Phiên bản mẫu")
 BY_UNIT_LABELS = ("Mã", "Số liệu", "Đơn vị tính")
 INCLUDED_YES = "Có"
-SEVERITY_WORDS = {"lỗi": "error", "cảnh báo": "warning"}
+SEVERITY_WORDS = {"lỗi": "error", "cảnh báo": "warning", "thông tin": "info"}
 
 
 @dataclass(slots=True)

@@ -17,12 +17,12 @@ from typing import Literal, Mapping
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "info"]
     vi: str
     en: str
 
 
-E, W = "error", "warning"
+E, W, I = "error", "warning", "info"
 
 RECORDS: dict[str, Entry] = {
     # --- cell values -------------------------------------------------------
@@ -56,6 +56,67 @@ RECORDS: dict[str, Entry] = {
         "Hãy nhập tỷ lệ dạng 0–100, ví dụ 96,5.",
         "Cell {cell}: the rate {value} is very small; Excel may have stored '{percent}%' as {value}. "
         "Enter rates as 0–100, e.g. 96,5.",
+    ),
+    "percent-format-read": Entry(
+        I,
+        "Ô {cell}: ô định dạng phần trăm; «{shown}» đã được đọc là {percent} (%).",
+        "Cell {cell}: a percent-formatted cell; '{shown}' was read as {percent} (%).",
+    ),
+    "formula-without-value": Entry(
+        E,
+        "Ô {cell}: có công thức «{formula}» nhưng tệp không lưu kết quả của nó (tệp do một chương trình "
+        "tạo ra hoặc chưa được tính lại). Mở tệp bằng Excel, để Excel tính xong rồi lưu lại.",
+        "Cell {cell}: holds the formula '{formula}' but the file stores no result for it (the file was made by "
+        "a program or never recalculated). Open it in Excel, let Excel calculate, then save it.",
+    ),
+    "formula-error": Entry(
+        E,
+        "Ô {cell}: công thức cho kết quả lỗi {error} (ví dụ chia cho 0 hoặc tham chiếu ô đã xóa). "
+        "Hãy sửa công thức hoặc nhập con số.",
+        "Cell {cell}: the formula gives the error {error} (e.g. division by zero or a deleted reference). "
+        "Correct the formula or type the figure.",
+    ),
+    "legacy-encoding-converted": Entry(
+        W,
+        "Trang «{sheet}»: {count} ô gõ bằng bảng mã {encoding} đã được chuyển sang Unicode, ví dụ ô {cell}: "
+        "«{value}» → «{converted}». Hãy gõ lại bằng Unicode (Unikey: bảng mã Unicode, phông Times New Roman).",
+        "Sheet '{sheet}': {count} cells typed in the {encoding} encoding were converted to Unicode, e.g. cell "
+        "{cell}: '{value}' → '{converted}'. Please retype in Unicode (Unikey: Unicode charset, Times New Roman).",
+    ),
+    "legacy-sheet-name": Entry(
+        W,
+        "Tên trang «{value}» gõ bằng bảng mã {encoding}; đã đọc là «{converted}».",
+        "Sheet name '{value}' is in the {encoding} encoding; read as '{converted}'.",
+    ),
+    "ambiguous-value-column": Entry(
+        E,
+        "Trang «{sheet}»: có nhiều cột có thể là số liệu ({columns}); không rõ cột nào là số liệu kỳ «{period}». "
+        "Hãy để đúng một cột «Số liệu» (hoặc ghi «{period}» ở đúng một cột).",
+        "Sheet '{sheet}': several columns could hold the figures ({columns}); which one is for '{period}' is "
+        "unclear. Keep exactly one 'Số liệu' column (or write '{period}' over exactly one column).",
+    ),
+    "value-column-chosen": Entry(
+        I,
+        "Trang «{sheet}»: đọc số liệu ở cột {column} («{header}»); không đọc {others}.",
+        "Sheet '{sheet}': figures read from column {column} ('{header}'); not read: {others}.",
+    ),
+    "lock-file": Entry(
+        W,
+        "«{file}» là tệp khóa của Excel (có người đang mở bảng tính này), không phải báo cáo; đã bỏ qua. "
+        "Hãy đóng Excel trước khi tổng hợp.",
+        "'{file}' is an Excel lock file (someone has this workbook open), not a report; skipped. "
+        "Close Excel before consolidating.",
+    ),
+    "skipped-file": Entry(
+        W,
+        "«{file}» không phải bảng tính{detail_vi}; đã bỏ qua.",
+        "'{file}' is not a spreadsheet{detail_en}; skipped.",
+    ),
+    "value-without-header": Entry(
+        W,
+        "Ô {cell}: «{value}» nằm ở cột không có tiêu đề nên không được đọc. Hãy ghi vào đúng cột hoặc xóa đi.",
+        "Cell {cell}: '{value}' is in a column without a header, so it is not read. Move it to the right "
+        "column or delete it.",
     ),
     "negative-value": Entry(
         E,
@@ -251,6 +312,11 @@ RECORDS: dict[str, Entry] = {
         E,
         "Không ghi được «{file}»: {detail}. Tệp cũ (nếu có) vẫn giữ nguyên.",
         "Cannot write '{file}': {detail}. Any previous file is left unchanged.",
+    ),
+    "no-readable-sources": Entry(
+        E,
+        "Tìm thấy {count} tệp bảng tính nhưng không đọc được tệp nào (xem từng tệp ở trên); chưa tổng hợp gì.",
+        "Found {count} spreadsheet files but could read none of them (see each file above); nothing consolidated.",
     ),
     "no-sources": Entry(
         E,
@@ -729,6 +795,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col-message": ("Nội dung", "Message"),
     "severity-error": ("Lỗi", "Error"),
     "severity-warning": ("Cảnh báo", "Warning"),
+    "severity-info": ("Thông tin", "Info"),
     "feedback-written": ("Bản đánh dấu lỗi: {path}", "Annotated copy: {path}"),
     "init-done": (
         "Đã tạo thư mục làm việc {path} với kế hoạch {plan}.",

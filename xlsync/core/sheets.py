@@ -43,8 +43,22 @@ def parse_address(address: str) -> tuple[int, int]:
 
 @dataclass(slots=True)
 class Sheet:
+    """A sheet's values by 0-based (row, column), plus what the values alone cannot tell.
+
+    The extra facts come from the file's own markup where its reader can see
+    them; a source that cannot tell leaves them empty.
+    """
+
     name: str
     rows: list[list[Cell]] = field(default_factory=list)
+    # A number typed as "64,8%" is stored as 0.648: only the % number format tells them apart.
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
+    # A formula whose result the file does not store reads as blank: the formula text, to say so.
+    formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Cells holding an error result ("#DIV/0!"), which also read as blank.
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Merged ranges as (first_row, first_col, last_row, last_col), 0-based and inclusive.
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
     def cell(self, row: int, col: int) -> Cell:
         if row < len(self.rows):
@@ -78,6 +92,7 @@ class WorkbookData:
     source: str
     sheets: dict[str, Sheet] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
+    file_format: str = "xlsx"  # xlsx | xlsm | xls | ods | gsheet | excel: what the source really was
 
     def sheet(self, name: str) -> Sheet | None:
         """A sheet by name, tolerant of case, spacing and Unicode form."""

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import xlwings as xw
 
-from xlsync.core.issues import Issue
+from xlsync.core.issues import Issue, severity_word
 from xlsync.core.messages import text
 from xlsync.core.sheets import WorkbookData, column_letter
 from xlsync.core.text import normalize_text
@@ -69,7 +69,8 @@ def mark_issues(book: xw.Book, issues: list[Issue], lang: str) -> list[Position]
         if sheet is None:
             continue
         cell = sheet[address]
-        cell.color = ERROR_FILL if any(issue.is_error for issue in found) else WARNING_FILL
+        if any(issue.is_error or issue.is_warning for issue in found):  # information: a note only
+            cell.color = ERROR_FILL if any(issue.is_error for issue in found) else WARNING_FILL
         set_note(cell, "\n".join(f"• {issue.message(lang)}" for issue in found))
         marked.append((sheet.name, address))
     return marked
@@ -127,7 +128,7 @@ def check_rows(issues: list[Issue]) -> list[list[str]]:
     """Header and one row per record; a single "no problems" row when there is none."""
     rows = [list(SUMMARY_HEADER)]
     for issue in issues:
-        severity = text("severity-error" if issue.is_error else "severity-warning", "vi")
+        severity = severity_word(issue)
         rows.append([severity, issue.code, issue.sheet, issue.cell, issue.value, issue.message_vi,
                      issue.message_en])
     if not issues:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from xlsync.core.issues import Issue
+from xlsync.core.issues import Issue, severity_word
 from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_style import ERROR_FILL, FONT, WARNING_FILL, looks_like_formula
 
@@ -41,8 +41,9 @@ def write_feedback_copy(source: str | Path, issues: list[Issue], folder: str | P
             by_cell[(issue.sheet, issue.cell)].append(issue)
     for (sheet_name, address), found in by_cell.items():
         cell = workbook[sheet_name][address]
-        worst = ERROR_FILL if any(i.is_error for i in found) else WARNING_FILL
-        cell.fill = PatternFill("solid", start_color=worst[1:], end_color=worst[1:])
+        worst = _fill(found)
+        if worst:  # information (a %-formatted rate read as such) gets a note, not a colour
+            cell.fill = PatternFill("solid", start_color=worst[1:], end_color=worst[1:])
         text = "\n".join(f"• {i.message_vi}" for i in found)
         cell.comment = Comment(text, COMMENT_AUTHOR, width=320, height=120)
 
@@ -50,6 +51,12 @@ def write_feedback_copy(source: str | Path, issues: list[Issue], folder: str | P
     with atomic_path(target) as tmp:
         workbook.save(tmp)
     return target
+
+
+def _fill(found: list[Issue]) -> str | None:
+    if any(i.is_error for i in found):
+        return ERROR_FILL
+    return WARNING_FILL if any(i.is_warning for i in found) else None
 
 
 def _summary_sheet(workbook, issues: list[Issue]) -> None:
@@ -61,7 +68,7 @@ def _summary_sheet(workbook, issues: list[Issue]) -> None:
     for cell in sheet[1]:
         cell.font = bold
     for row, issue in enumerate(issues, start=2):
-        severity = "Lỗi" if issue.is_error else "Cảnh báo"
+        severity = severity_word(issue)
         values = (severity, issue.code, issue.sheet, issue.cell, issue.value, issue.message_vi, issue.message_en)
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=col, value=value)

@@ -211,7 +211,11 @@ def feedback_requests(
     for place, found in placed.items():
         fill = ERROR_FILL if any(i.is_error for i in found) else WARNING_FILL
         note = _note_text([i.message("vi") for i in found], data.notes.get(place, ""))
-        requests.append(_cell_update(data, place, {"note": note, "userEnteredFormat": {"backgroundColor": fill}}))
+        # Information (a %-formatted rate read as such) gets a note in the cell's own colour.
+        if any(i.is_error or i.is_warning for i in found):
+            requests.append(_cell_update(data, place, {"note": note, "userEnteredFormat": {"backgroundColor": fill}}))
+        else:
+            requests.append(_cell_update(data, place, {"note": note}, fields="note"))
     cleared = sorted(data.marked - placed.keys() - {status_place}, key=lambda p: (p[0], p[1], p[2]))
     for place in cleared:
         requests.append(_cell_update(data, place, _restored(data, place)))
@@ -294,7 +298,7 @@ def _cell_update(data: SpreadsheetData, place: Place, cell: Json, fields: str = 
 
 def _status_text(issues: Sequence[Issue], checked_at: datetime) -> str:
     errors = sum(1 for i in issues if i.is_error)
-    warnings = len(issues) - errors
+    warnings = sum(1 for i in issues if i.is_warning)
     parts = [text("gsheet-status-errors", "vi", errors=errors) if errors else text("gsheet-status-ok", "vi")]
     if warnings:
         parts.append(text("gsheet-status-warnings", "vi", warnings=warnings))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from xlsync.core.issues import Issue
+from xlsync.core.issues import Issue, severity_word
 from xlsync.core.numbers import format_number
 from xlsync.core.score_template import LINE_HEIGHT, text_lines
 from xlsync.core.scoring import (
@@ -310,7 +310,7 @@ def _records(sheet, formats: Formats, issues: list[Issue], row: int) -> int:
     for col, label in enumerate(CHECK_LABELS):
         sheet.write_string(row + 1, col, label, formats["header"])
     for row, issue in enumerate(issues, start=row + 2):
-        values = ("Lỗi" if issue.is_error else "Cảnh báo", issue.code, issue.file, issue.sheet, issue.cell,
+        values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
                   issue.value, issue.message_vi, issue.message_en)
         for col, value in enumerate(values):
             write_text(sheet, row, col, value, formats["text"], formats["safe_text"])

@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsync import __version__
 from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation, Status, element_totals
-from xlsync.core.issues import Issue
+from xlsync.core.issues import Issue, severity_word
 from xlsync.core.master import (
     BY_UNIT_LABELS, CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, MasterSheets,
 )
@@ -300,7 +300,7 @@ def _checks(workbook, formats: Formats, issues: list[Issue]) -> None:
     sheet = workbook.add_worksheet(MasterSheets.CHECKS)
     _header(sheet, formats, 0, CHECK_LABELS, (10, 26, 36, 12, 7, 16, 70, 70))
     for row, issue in enumerate(issues, start=1):
-        values = ("Lỗi" if issue.is_error else "Cảnh báo", issue.code, issue.file, issue.sheet, issue.cell,
+        values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
                   issue.value, issue.message_vi, issue.message_en)
         for col, value in enumerate(values):
             write_text(sheet, row, col, value, formats["text"], formats["safe_text"])

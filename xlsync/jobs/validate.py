@@ -44,7 +44,7 @@ class CheckedFile:
 
     @property
     def warnings(self) -> int:
-        return sum(1 for i in self.issues if not i.is_error)
+        return sum(1 for i in self.issues if i.is_warning)
 
 
 @dataclass(slots=True)
