@@ -289,9 +289,15 @@ def test_read_converts_formulas_dates_booleans_and_errors(fake, client):
     fake.sheet(key, "Trang tính1").cells[(2, 0)]["userEnteredFormat"] = {"numberFormat": {"type": "DATE_TIME"}}
     fake.type_value(key, "Trang tính1", "B3", "")
 
+    fake.type_value(key, "Trang tính1", "C3", 0.648)
+    fake.sheet(key, "Trang tính1").cells[(2, 2)]["userEnteredFormat"] = {"numberFormat": {"type": "PERCENT"}}
+
     sheet = read_spreadsheet(client, key, policy=FAST).sheets["Trang tính1"]
 
-    assert sheet.rows == [[15.0, True, "#ERROR!"], [], [dt.datetime(2025, 1, 1, 12, 0)]]
+    # The error reads as blank, with its text kept so the report reader can say which error it is.
+    assert sheet.rows == [[15.0, True], [], [dt.datetime(2025, 1, 1, 12, 0), None, 0.648]]
+    assert sheet.error_cells == {(0, 2): "#ERROR!"}
+    assert sheet.percent_cells == {(2, 2)}  # "64,8%" typed in a % cell: stored 0.648, shown as a percent
 
 
 def test_read_then_parse_gives_the_values_a_file_would(fake, client, plan, registry):

@@ -101,31 +101,45 @@ def spreadsheet_data(key: str, response: Json) -> SpreadsheetData:
     """A ``spreadsheets.get`` response (with grid data) → :class:`SpreadsheetData`."""
     data = SpreadsheetData(source=source_name(key), spreadsheet_id=key)
     data.metadata = {"title": str(response.get("properties", {}).get("title", "")), "url": sheet_url(key)}
+    data.file_format = "gsheet"
     for sheet_json in sorted(response.get("sheets", []), key=lambda s: s.get("properties", {}).get("index", 0)):
         properties = sheet_json.get("properties", {})
         title = str(properties.get("title", ""))
         data.sheet_ids[title] = int(properties.get("sheetId", 0))
         grid = properties.get("gridProperties", {})
         data.grid_sizes[title] = (int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0)))
-        data.sheets[title] = Sheet(title, _grid_rows(title, sheet_json.get("data", []), data))
+        data.sheets[title] = _grid_sheet(title, sheet_json.get("data", []), data)
     return data
 
 
-def _grid_rows(title: str, grids: list[Json], data: SpreadsheetData) -> list[list[Cell]]:
+def _grid_sheet(title: str, grids: list[Json], data: SpreadsheetData) -> Sheet:
     rows: dict[int, dict[int, Cell]] = defaultdict(dict)
+    percent: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
     for grid in grids:
         row0, col0 = grid.get("startRow", 0), grid.get("startColumn", 0)
         for r, row_json in enumerate(grid.get("rowData", [])):
             for c, cell in enumerate(row_json.get("values", [])):
                 place = (title, row0 + r, col0 + c)
                 _remember_marks(place, cell, data)
+                effective = cell.get("effectiveValue") or {}
+                if "errorValue" in effective:
+                    # An error result reads as blank, as from a file; the error is said by the report reader.
+                    errors[(row0 + r, col0 + c)] = cell.get("formattedValue") or "#ERROR!"
+                    continue
                 value = cell_value(cell)
                 if value is not None:
                     rows[row0 + r][col0 + c] = value
-    if not rows:
-        return []
-    return [[rows[r].get(c) for c in range(max(rows[r]) + 1)] if rows.get(r) else []
-            for r in range(max(rows) + 1)]
+                    if "numberValue" in effective and _number_type(cell) == "PERCENT":
+                        percent.add((row0 + r, col0 + c))
+    grid_rows = [] if not rows else [
+        [rows[r].get(c) for c in range(max(rows[r]) + 1)] if rows.get(r) else [] for r in range(max(rows) + 1)
+    ]
+    return Sheet(title, grid_rows, percent_cells=frozenset(percent), error_cells=errors)
+
+
+def _number_type(cell: Json) -> str:
+    return cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type", "")
 
 
 def cell_value(cell: Json) -> Cell:
@@ -137,8 +151,7 @@ def cell_value(cell: Json) -> Cell:
         return bool(value["boolValue"])
     if "numberValue" in value:
         number = float(value["numberValue"])
-        number_type = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type", "")
-        return _SHEETS_EPOCH + timedelta(days=number) if number_type in _DATE_TYPES else number
+        return _SHEETS_EPOCH + timedelta(days=number) if _number_type(cell) in _DATE_TYPES else number
     if "errorValue" in value:
         return cell.get("formattedValue") or "#ERROR!"
     return None
