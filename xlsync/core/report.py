@@ -1,7 +1,9 @@
 """Reading one unit's report (sheet ``Báo cáo``) into values with cell addresses.
 
 This stage reads and parses; it reports what it cannot read (a missing
-label, text in a number cell, an unknown code).  Rules about the values
+label, text in a number cell, an unknown code) and what it read in a way
+worth saying (a rate typed as «64,8%», a value column chosen among several).
+Where the table is and which rows are data: :mod:`xlsync.core.report_table`.  Rules about the values
 themselves (bounds, whole numbers, part ≤ whole) are the report schema's, run
 over all reports at once by :mod:`xlsync.core.validate`.
 """
@@ -13,9 +15,10 @@ from dataclasses import dataclass, field
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import Kind, Reading, format_number, read_cell
 from xlsync.core.plan import DataElement, Plan, Unit
+from xlsync.core.report_table import locate_report_table
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address
+from xlsync.core.tables import Table
 from xlsync.core.text import is_blank, label_key, normalize_text
-from xlsync.core.tables import locate_table
 from xlsync.core.template import META_SHEET, REPORT_SHEET, MetaKeys, ReportLabels
 
 
@@ -74,38 +77,34 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     issues += _read_heading(sheet, report, plan, file)
     issues += _check_plan(report, plan, file)
 
-    table, found = locate_table(sheet, ReportLabels.HEADER, file=file)
+    elements: dict[str, DataElement | None] = {}  # each code looked up once
+
+    def element_of(code: str) -> DataElement | None:
+        if code not in elements:
+            elements[code] = _element(plan, code)
+        return elements[code]
+
+    table, found = locate_report_table(sheet, report.period or plan.info.period,
+                                       lambda code: element_of(code) is not None, file=file)
     issues += found
-    if table is None or any(i.code == "missing-label" for i in found):
+    if table is None:
         return report, issues
 
     expected = {e.code: e for e in plan.elements_for(report.unit)} if report.unit else {}
-    first_seen: dict[str, str] = {}
+    value_col = table.columns[ReportLabels.VALUE]
+    first_seen: dict[str, int] = {}  # element code → its row
     for row in table:
-        code_cell = table.address(row.row, ReportLabels.CODE)
-        value_cell = table.address(row.row, ReportLabels.VALUE)
-        code = normalize_text(row.get(ReportLabels.CODE))
-        raw = row.get(ReportLabels.VALUE)
-        if not code:
-            if not is_blank(raw):
-                issues.append(make_issue("unexpected-value", file=file, sheet=sheet.name, cell=value_cell, value=raw))
+        code = row.get(ReportLabels.CODE)  # normalised by the table
+        element = element_of(code)
+        problem = _row_problem(element, row.row, table, first_seen, expected, report.unit)
+        if problem is not None:
+            issues.append(make_issue(problem[0], file=file, sheet=sheet.name,
+                                     cell=table.address(row.row, ReportLabels.CODE), value=code, **problem[1]))
             continue
-        element = plan.elements.get(code) or _element_by_key(plan, code)
-        if element is None:
-            issues.append(make_issue("unknown-code", file=file, sheet=sheet.name, cell=code_cell, value=code))
-            continue
-        if element.code in first_seen:
-            issues.append(make_issue("duplicate-row", file=file, sheet=sheet.name, cell=code_cell, value=code,
-                                     first_cell=first_seen[element.code]))
-            continue
-        first_seen[element.code] = code_cell
-        if report.unit and element.code not in expected:
-            issues.append(make_issue("not-reported-by-unit", file=file, sheet=sheet.name, cell=code_cell,
-                                     value=code, unit_type=report.unit.type))
-            continue
-        reading = read_cell(raw, element.kind)
-        issues += _reading_issues(reading, element, raw, file, sheet.name, value_cell)
-        report.values[element.code] = ReportValue(element, raw, reading.value, value_cell)
+        value_cell = cell_address(row.row, value_col)
+        value, found = _read_value(sheet, (row.row, value_col), value_cell, element, file)
+        issues += found
+        report.values[element.code] = ReportValue(element, row.get(ReportLabels.VALUE), value, value_cell)
         note = normalize_text(row.get(ReportLabels.NOTE))
         if note:
             report.notes[element.code] = note
@@ -116,9 +115,60 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     return report, issues
 
 
-def _element_by_key(plan: Plan, code: str) -> DataElement | None:
-    key = label_key(code)
-    return next((e for e in plan.elements.values() if label_key(e.code) == key), None)
+def _row_problem(
+    element: DataElement | None, row: int, table: Table, first_seen: dict[str, int],
+    expected: dict[str, DataElement], unit: Unit | None,
+) -> tuple[str, dict[str, str]] | None:
+    """Why a data row is not read: an unknown code, a repeated one, or one the unit does not report.
+
+    The first row of each known code is remembered in ``first_seen``.
+    """
+    if element is None:
+        return "unknown-code", {}
+    if element.code in first_seen:
+        return "duplicate-row", {"first_cell": table.address(first_seen[element.code], ReportLabels.CODE)}
+    first_seen[element.code] = row
+    if unit and element.code not in expected:
+        return "not-reported-by-unit", {"unit_type": unit.type}
+    return None
+
+
+def _element(plan: Plan, code: str) -> DataElement | None:
+    element = plan.elements.get(code)
+    if element is None and code:
+        key = label_key(code)
+        element = next((e for e in plan.elements.values() if label_key(e.code) == key), None)
+    return element
+
+
+def _read_value(
+    sheet: Sheet, position: tuple[int, int], cell: str, element: DataElement, file: str
+) -> tuple[float | bool | None, list[Issue]]:
+    """One value cell: its value, and what is worth saying about it.
+
+    A number in a %-formatted cell of a rate was typed as «64,8%» (Excel keeps
+    0.648): it is 64,8.  A blank that hides a formula says so, rather than
+    «not entered».
+    """
+    raw = sheet.cell(*position)
+    reading = read_cell(raw, element.kind)
+    if reading.status == "ok" and element.kind is not Kind.PERCENT:
+        return reading.value, []  # the common case, kept cheap
+    where = {"file": file, "sheet": sheet.name, "cell": cell, "value": raw}
+    if reading.status == "blank":
+        if position in sheet.error_cells:
+            error = sheet.error_cells[position]
+            return None, [make_issue("formula-error", **{**where, "value": error}, error=error)]
+        if position in sheet.formulas_without_value:
+            return None, [make_issue("formula-without-value", **where,
+                                     formula=sheet.formulas_without_value[position])]
+    if (element.kind is Kind.PERCENT and reading.from_number_cell and position in sheet.percent_cells
+            and isinstance(reading.value, float)):
+        # round: 0.648 * 100 is 64.80000000000001, and the user typed 64,8.
+        percent = round(reading.value * 100, 10)
+        shown = format_number(percent)
+        return percent, [make_issue("percent-format-read", **where, shown=f"{shown}%", percent=shown)]
+    return reading.value, _reading_issues(reading, element, raw, where)
 
 
 def _read_heading(sheet: Sheet, report: UnitReport, plan: Plan, file: str) -> list[Issue]:
@@ -154,10 +204,7 @@ def _check_plan(report: UnitReport, plan: Plan, file: str) -> list[Issue]:
     return []
 
 
-def _reading_issues(
-    reading: Reading, element: DataElement, raw: object, file: str, sheet: str, cell: str
-) -> list[Issue]:
-    where = {"file": file, "sheet": sheet, "cell": cell, "value": raw}
+def _reading_issues(reading: Reading, element: DataElement, raw: object, where: dict[str, object]) -> list[Issue]:
     if reading.status == "blank":
         return [make_issue("missing-cell", **where, name=element.name)]
     if reading.status == "invalid":

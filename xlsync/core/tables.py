@@ -3,16 +3,26 @@
 People insert title rows, move columns and add notes; a table is therefore
 found by its header labels, not by fixed positions.  Every value keeps its
 sheet row and column, so a later check can name the exact cell.
+
+Real forms also split a header over two or three rows: a group label merged
+over several columns («Số liệu» over «Năm 2023 | Năm 2024»), labels merged
+down over a sub-header row.  :func:`header_band` reads such a header as one
+list of words per column.  A header row counts as a group (its words spread
+over the columns below) only with evidence: a merged range, or a blank cell
+right of a grouped label with sub-headers under both.  Forms also number
+their columns in the row under the header (``(1) (2) (3)``, ``1 2 3``,
+``A B C 1 2``): :func:`is_column_number_row` tells that row apart.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.sheets import Cell, Sheet, cell_address
-from xlsync.core.text import is_blank, label_key
+from xlsync.core.text import is_blank, label_key, normalize_text
 
 HEADER_SEARCH_ROWS = 40
 
@@ -42,6 +52,32 @@ class Table:
         return iter(self.rows)
 
 
+def find_header(sheet: Sheet, required: Sequence[str], optional: Sequence[str] = ()) -> tuple[int, dict[str, int]]:
+    """The row (within the first rows) holding the most ``required`` labels, and each label's column.
+
+    (-1, {}) when no row holds any of them.
+    """
+    wanted = {label_key(label): label for label in [*required, *optional]}
+    best_row, best_cols, best_found = -1, {}, 0
+    for r, line in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        cols = labels_in_row(line, wanted)
+        found = sum(1 for label in required if label in cols)
+        if found > best_found:
+            best_row, best_cols, best_found = r, cols, found
+    return best_row, best_cols
+
+
+def labels_in_row(line: Sequence[Cell], wanted: dict[str, str]) -> dict[str, int]:
+    """Canonical label → column of its first occurrence in ``line`` (``wanted``: label key → label)."""
+    cols: dict[str, int] = {}
+    for c, value in enumerate(line):
+        if isinstance(value, str):
+            canonical = wanted.get(label_key(value))
+            if canonical and canonical not in cols:
+                cols[canonical] = c
+    return cols
+
+
 def locate_table(
     sheet: Sheet,
     required: Sequence[str],
@@ -56,19 +92,7 @@ def locate_table(
     record.  Blank rows are skipped; a blank row with data after it is a
     ``blank-row`` warning.
     """
-    wanted = {label_key(label): label for label in [*required, *optional]}
-    best_row, best_cols = -1, {}
-    for r, line in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        cols = {}
-        for c, value in enumerate(line):
-            if isinstance(value, str):
-                canonical = wanted.get(label_key(value))
-                if canonical and canonical not in cols:
-                    cols[canonical] = c
-        found = sum(1 for label in required if label in cols)
-        if found > sum(1 for label in required if label in best_cols):
-            best_row, best_cols = r, cols
-
+    best_row, best_cols = find_header(sheet, required, optional)
     issues = [
         make_issue("missing-label", file=file, sheet=sheet.name, label=label)
         for label in required
@@ -90,3 +114,115 @@ def locate_table(
         pending_blanks = []
         table.rows.append(TableRow(row=r, values=values))
     return table, issues
+
+
+# --- headers over several rows, column-number rows -------------------------
+
+_COLUMN_MARK = re.compile(r"\(?\s*(?:[0-9]{1,2}|[A-Za-z])\s*\)?")
+
+
+def is_column_number_row(line: Sequence[Cell]) -> bool:
+    """A row that only numbers the columns: ``(1) (2) (3)``, ``1 2 3`` (numbers or text), ``A B C 1 2``."""
+    marks = [value for value in line if not is_blank(value)]
+    return len(marks) >= 3 and all(_is_column_mark(value) for value in marks)
+
+
+def _is_column_mark(value: Cell) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value).is_integer() and 0 <= value < 100
+    return isinstance(value, str) and _COLUMN_MARK.fullmatch(value.strip()) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderBand:
+    """A table header over one to three sheet rows: a group row, the label row, a sub-header row."""
+
+    rows: tuple[int, ...]  # 0-based sheet rows, top to bottom
+    words: dict[int, tuple[tuple[int, str], ...]]  # column → (row, text) from top to bottom
+
+    @property
+    def last_row(self) -> int:
+        return self.rows[-1]
+
+    def texts(self, col: int) -> tuple[str, ...]:
+        return tuple(text for _, text in self.words.get(col, ()))
+
+    def cell(self, col: int) -> str:
+        """Address of the lowest header cell naming the column (the header row when none does)."""
+        found = self.words.get(col)
+        return cell_address(found[-1][0] if found else self.rows[-1], col)
+
+
+def header_band(sheet: Sheet, header_row: int, code_col: int) -> HeaderBand:
+    """The header around ``header_row``: a merged group row above it, a sub-header row below it.
+
+    ``code_col`` is the table's key column: a row with something in it is
+    data, never a sub-header, and a merge over it is a title, not a group.
+    """
+    rows = [header_row]
+    if header_row > 0 and _is_group_row(sheet, header_row - 1, header_row, code_col):
+        rows.insert(0, header_row - 1)
+    if _is_sub_header_row(sheet, header_row, code_col):
+        rows.append(header_row + 1)
+    words: dict[int, list[tuple[int, str]]] = {}
+    for index, row in enumerate(rows):
+        below = rows[index + 1] if index + 1 < len(rows) else None
+        for col, text in _row_words(sheet, row, below).items():
+            column = words.setdefault(col, [])
+            if not column or column[-1][1] != text:  # a group merged down over two rows is said once
+                column.append((row, text))
+    return HeaderBand(tuple(rows), {col: tuple(found) for col, found in words.items()})
+
+
+def _row_words(sheet: Sheet, row: int, below: int | None) -> dict[int, str]:
+    """Non-blank header texts of one row; in a group row (``below`` set) a group spreads over its columns."""
+    line = sheet.rows[row] if row < len(sheet.rows) else []
+    texts = {c: normalize_text(v) for c, v in enumerate(line) if not is_blank(v)}
+    if below is None:
+        return texts
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= row <= r1 and c1 > c0:
+            anchor = normalize_text(sheet.cell(r0, c0))
+            if anchor:
+                texts.update(dict.fromkeys(range(c0, c1 + 1), anchor))
+    width = max(len(line), len(sheet.rows[below]) if below < len(sheet.rows) else 0)
+    for c in range(1, width):
+        # Without merge facts: a blank cell right of a label, both with sub-headers, continues the group.
+        if c not in texts and c - 1 in texts and not is_blank(sheet.cell(below, c)) \
+                and not is_blank(sheet.cell(below, c - 1)):
+            texts[c] = texts[c - 1]
+    return dict(sorted(texts.items()))
+
+
+def _is_group_row(sheet: Sheet, row: int, header_row: int, code_col: int) -> bool:
+    """A row above the labels holding a group merged over some of the table's columns (not a title)."""
+    return any(
+        r1 == row and c1 > c0 and not c0 <= code_col <= c1 and not is_blank(sheet.cell(r0, c0))
+        for r0, c0, r1, c1 in sheet.merged
+    )
+
+
+def _is_sub_header_row(sheet: Sheet, header_row: int, code_col: int) -> bool:
+    """The row under the labels holds sub-headers: text only (a year may be a number), the key blank,
+    and evidence of a grouped header above it (a merged or blank header cell over a sub-header)."""
+    row = header_row + 1
+    if row >= len(sheet.rows) or not is_blank(sheet.cell(row, code_col)):
+        return False
+    line = sheet.rows[row]
+    filled = [c for c, v in enumerate(line) if not is_blank(v)]
+    if not filled or is_column_number_row(line) or not all(_is_header_word(line[c]) for c in filled):
+        return False
+    merged_down = any(r0 == header_row < r1 for r0, _, r1, _ in sheet.merged)
+    grouped = {c for r0, c0, r1, c1 in sheet.merged if r0 <= header_row <= r1 and c1 > c0
+               for c in range(c0, c1 + 1)}
+    return merged_down or any(c in grouped or is_blank(sheet.cell(header_row, c)) for c in filled)
+
+
+def _is_header_word(value: Cell) -> bool:
+    if isinstance(value, str):
+        return True
+    # «2024» typed as a number over a column of figures.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+        and 1900 <= value <= 2100
