@@ -8,90 +8,18 @@ column.  Sheets are built directly; the file reader's own facts (% formats, form
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import pytest
 from openpyxl import load_workbook
 
 from helpers import fill_report, value_cells
+from report_grid import HEADER, Grid, template_grid, typed
 from xlsync.core.example_data import example_values
-from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Plan
 from xlsync.core.report import read_report
-from xlsync.core.sheets import Cell, Sheet, WorkbookData, cell_address, parse_address
-from xlsync.core.template import META_SHEET, REPORT_SHEET, report_layout
+from xlsync.core.sheets import parse_address
+from xlsync.core.template import REPORT_SHEET
 from xlsync.io.xlsx_read import read_workbook
-
-HEADER = 10  # the template's header row, as Excel numbers it
-
-
-def _typed(value: object) -> Cell:
-    """A value as it sits in a sheet: Đạt/Chưa đạt are text, numbers are floats."""
-    if isinstance(value, bool):
-        return PASS if value else FAIL
-    return float(value) if isinstance(value, int) else value
-
-
-@dataclass
-class Grid:
-    """A report sheet being edited: cells by (row, col), merges and the reader's facts move with them."""
-
-    rows: list[list[Cell]]
-    metadata: dict[str, str]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    percent: set[tuple[int, int]] = field(default_factory=set)
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    def __getitem__(self, address: str) -> Cell:
-        row, col = parse_address(address)
-        line = self.rows[row] if row < len(self.rows) else []
-        return line[col] if col < len(line) else None
-
-    def __setitem__(self, address: str, value: Cell) -> None:
-        row, col = parse_address(address)
-        while len(self.rows) <= row:
-            self.rows.append([])
-        line = self.rows[row]
-        line.extend([None] * (col + 1 - len(line)))
-        line[col] = value
-
-    def insert_row(self, row: int, cells: dict[str, Cell] | None = None) -> None:
-        """A new row ``row`` (Excel number), rows below move down; ``cells`` by column letter."""
-        at = row - 1
-        self.rows.insert(at, [])
-        self.merged = [(r0 + (r0 >= at), c0, r1 + (r1 >= at), c1) for r0, c0, r1, c1 in self.merged]
-        for letter, value in (cells or {}).items():
-            self[f"{letter}{row}"] = value
-
-    def insert_column(self, letter: str) -> None:
-        """A new blank column ``letter``; columns from it move right."""
-        at = parse_address(f"{letter}1")[1]
-        for line in self.rows:
-            if len(line) > at:
-                line.insert(at, None)
-        self.merged = [(r0, c0 + (c0 >= at), r1, c1 + (c1 >= at)) for r0, c0, r1, c1 in self.merged]
-
-    def merge(self, span: str) -> None:
-        first, last = span.split(":")
-        self.merged.append((*parse_address(first), *parse_address(last)))
-
-    def workbook(self, *, merge_facts: bool = True) -> WorkbookData:
-        sheet = Sheet(REPORT_SHEET, [list(line) for line in self.rows], frozenset(self.percent), dict(self.formulas),
-                      dict(self.errors), tuple(self.merged) if merge_facts else ())
-        meta = Sheet(META_SHEET, [[key, value] for key, value in self.metadata.items()])
-        return WorkbookData("bao-cao.xlsx", {REPORT_SHEET: sheet, META_SHEET: meta})
-
-
-def template_grid(plan: Plan, unit_code: str, values: dict[str, object]) -> Grid:
-    """The unit's template as shipped, with ``values`` typed in the «Số liệu» cells."""
-    layout = report_layout(plan, plan.units[unit_code])
-    grid = Grid([], layout.metadata, list(layout.merges))
-    for cell in layout.cells:
-        grid[cell_address(cell.row, cell.col)] = cell.value
-    for item in layout.inputs:
-        grid[cell_address(item.row, item.col)] = _typed(values.get(item.element.code))
-    return grid
 
 
 def read(grid: Grid, plan: Plan, **options):
@@ -136,7 +64,7 @@ def _year_columns(grid: Grid, plan: Plan, last_year: dict, this_year: dict, old:
     grid[f"D{HEADER}"], grid[f"E{HEADER}"] = old, new
     for row in _data_rows(plan):
         code = grid[f"A{row}"]
-        grid[f"D{row}"], grid[f"E{row}"] = _typed(last_year[code]), _typed(this_year[code])
+        grid[f"D{row}"], grid[f"E{row}"] = typed(last_year[code]), typed(this_year[code])
 
 
 # --- the template as shipped -------------------------------------------------
@@ -208,7 +136,7 @@ def test_a_target_column_beside_the_templates_so_lieu(plan, village, last_year, 
     village.insert_column("D")
     village[f"D{HEADER}"] = "KH"
     for row in _data_rows(plan):
-        village[f"D{row}"] = _typed(last_year[village[f"A{row}"]])
+        village[f"D{row}"] = typed(last_year[village[f"A{row}"]])
     report, records, _ = read(village, plan)
     assert records == [("value-column-chosen", f"E{HEADER}")]
     assert figures(report) == expected(this_year)
@@ -246,6 +174,16 @@ def test_the_span_of_the_period_counts_as_well_as_its_year(plan, village, last_y
     village["B7"] = "6 tháng đầu năm 2024"  # the report's own «Kỳ báo cáo» decides
     report, records, _ = read(village, plan)
     assert (records, figures(report)) == ([("value-column-chosen", f"D{HEADER}")], expected(last_year))
+
+
+def test_labels_with_line_breaks_and_capitals_and_so_lieu_merged_for_width(plan, village, this_year):
+    for letter, label in zip("ABCE", ["MÃ", "NỘI DUNG", "Đơn vị\ntính", "Ghi  chú"]):
+        village[f"{letter}{HEADER}"] = label
+    village.insert_column("E")
+    village.merge(f"D{HEADER}:E{HEADER}")  # wider, nothing under it: still the one «Số liệu» column, D
+    report, records, _ = read(village, plan)
+    assert records == []
+    assert figures(report) == expected(this_year)
 
 
 def test_a_renamed_so_lieu_with_no_other_figures_column_is_still_a_missing_label(plan, village):
@@ -336,7 +274,7 @@ def test_nội_dung_merged_over_two_columns_and_so_lieu_over_plan_and_actual(pla
         village.merge(f"{letter}{HEADER}:{letter}{HEADER + 1}")
     for row in range(HEADER + 2, HEADER + 2 + len(this_year)):
         code = village[f"A{row}"]
-        village[f"E{row}"], village[f"F{row}"] = _typed(last_year[code]), _typed(this_year[code])
+        village[f"E{row}"], village[f"F{row}"] = typed(last_year[code]), typed(this_year[code])
     report, records, issues = read(village, plan)
     assert records == [("value-column-chosen", f"F{HEADER + 1}")]
     assert "không đọc E «Số liệu – Kế hoạch»" in issues[0].message_vi
@@ -449,4 +387,44 @@ def test_a_real_file_with_column_numbers_a_signature_and_a_hidden_stale_row(plan
     book.save(path)
     report, issues = read_report(read_workbook(path), plan)
     assert [(i.code, i.cell) for i in issues] == [("duplicate-row", f"A{stale}")]
+    assert figures(report) == expected(this_year)
+
+
+def test_a_real_file_with_a_rate_typed_with_percent_a_formula_and_an_error(plan, tmp_path):
+    values = example_values(plan, plan.units["UBND"])
+    path = fill_report(plan, "UBND", tmp_path, values)
+    cells = value_cells(plan, "UBND")
+    book = load_workbook(path)
+    sheet = book[REPORT_SHEET]
+    sheet[cells["TL_HO_SO_TRUC_TUYEN"]] = 0.648
+    sheet[cells["TL_HO_SO_TRUC_TUYEN"]].number_format = "0.0%"
+    sheet[cells["THU_NGAN_SACH"]] = "=6.5+0.49"  # openpyxl stores no result, as a program-made file
+    sheet[cells["NTM_NANG_CAO"]] = "#DIV/0!"  # an error result, as Excel stores it
+    book.save(path)
+    report, issues = read_report(read_workbook(path), plan)
+    assert [(i.code, i.cell) for i in issues] == [
+        ("formula-without-value", cells["THU_NGAN_SACH"]),
+        ("formula-error", cells["NTM_NANG_CAO"]),
+        ("percent-format-read", cells["TL_HO_SO_TRUC_TUYEN"]),
+    ]
+    assert "«=6.5+0.49»" in issues[0].message_vi
+    assert report.values["TL_HO_SO_TRUC_TUYEN"].value == 64.8
+
+
+def test_a_real_file_with_so_lieu_merged_over_two_years(plan, tmp_path, last_year, this_year):
+    path = fill_report(plan, "T01", tmp_path, this_year)
+    book = load_workbook(path)
+    sheet = book[REPORT_SHEET]
+    sheet.insert_rows(HEADER + 1)
+    sheet.insert_cols(4)  # D: last year, E: this year (the filled «Số liệu» moved there)
+    sheet[f"D{HEADER}"], sheet[f"E{HEADER}"] = "Số liệu", None
+    sheet[f"D{HEADER + 1}"], sheet[f"E{HEADER + 1}"] = "Năm 2023", "Năm 2024"
+    sheet.merge_cells(f"D{HEADER}:E{HEADER}")
+    for letter in "ABCF":
+        sheet.merge_cells(f"{letter}{HEADER}:{letter}{HEADER + 1}")
+    for row in range(HEADER + 2, HEADER + 2 + len(last_year)):
+        sheet[f"D{row}"] = typed(last_year[sheet[f"A{row}"].value])
+    book.save(path)
+    report, issues = read_report(read_workbook(path), plan)
+    assert [(i.code, i.cell) for i in issues] == [("value-column-chosen", f"E{HEADER + 1}")]
     assert figures(report) == expected(this_year)
