@@ -135,3 +135,35 @@ def test_unit_targets_take_numbers_and_dat_for_pass_fail_indicators():
     ]
     found = {(i.code, i.cell) for i in issues if i.sheet == "Giao chỉ tiêu"}
     assert found == {("missing-cell", "C4"), ("type-error", "C5"), ("unknown-unit", "A6")}
+
+
+def test_every_bundled_table_row_has_as_many_fields_as_its_header():
+    import csv
+    from importlib import resources
+
+    from xlsync.io.plan_source import BUNDLED_TABLES
+
+    folder = resources.files("xlsync.templates") / "plan"
+    for file_name in BUNDLED_TABLES:
+        rows = list(csv.reader((folder / file_name).read_text(encoding="utf-8").splitlines()))
+        widths = {line: len(row) for line, row in enumerate(rows, start=1) if len(row) != len(rows[0])}
+        assert widths == {}, f"{file_name}: lines with another number of fields than the header"
+
+
+def test_bundled_notes_are_read_whole(plan):
+    notes = {i.code: i.note for i in plan.indicators}
+    assert notes["KT01"] == "Thôn báo cáo thu nhập theo triệu đồng; hệ số 0,001 đổi sang tỷ đồng."
+    assert notes["KT03"] == "Kế hoạch ghi «6,990 tỷ đồng»."
+
+
+def test_a_csv_row_with_more_fields_than_its_header_is_refused():
+    from xlsync.core.issues import CannotRun
+    from xlsync.io.plan_source import csv_sheet
+
+    text = "Mã,Tên,Ghi chú\nT1,Thôn 1,ổn\nT2,Thôn 2,hệ số 0,001\n"
+    with pytest.raises(CannotRun) as refused:
+        csv_sheet(text, "Đơn vị", "templates/plan/don_vi.csv")
+    assert refused.value.code == "csv-extra-fields"
+    assert refused.value.message_vi.startswith("Tệp «templates/plan/don_vi.csv», dòng 3: có 4 giá trị")
+    sheet = csv_sheet(text.replace("hệ số 0,001", '"hệ số 0,001"'), "Đơn vị", "don_vi.csv")
+    assert sheet.rows[2] == ["T2", "Thôn 2", "hệ số 0,001"]

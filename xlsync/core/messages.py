@@ -328,6 +328,13 @@ RECORDS: dict[str, Entry] = {
         "Kế hoạch «{file}» có {count} lỗi; hãy chạy «xlsync validate {file}» và sửa trước.",
         "The plan '{file}' has {count} errors; run 'xlsync validate {file}' and fix them first.",
     ),
+    "csv-extra-fields": Entry(
+        E,
+        "Tệp «{file}», dòng {line}: có {count} giá trị nhưng dòng tiêu đề chỉ có {expected}; thường là một dấu "
+        "phẩy trong ghi chú mà không đặt cả ô trong ngoặc kép (\"...\"). Hãy sửa dòng đó.",
+        "File '{file}', line {line}: {count} fields but the header has only {expected}; usually a comma in a "
+        "note without quotes (\"...\") around the whole field. Correct that line.",
+    ),
     "unknown-unit-option": Entry(
         E,
         "Không có đơn vị mã «{value}» trong kế hoạch.",

@@ -20,6 +20,7 @@ from xlsync.io.xlsx_read import read_workbook
 
 PLAN_FILE_NAME = "ke-hoach.xlsx"  # what `xlsync init` writes into a working folder
 BUNDLED_NAME = "bundled:ke-hoach-51-KH-UBND-2024"
+BUNDLED_FOLDER = "templates/plan"  # where the bundled tables are kept, as messages name them
 
 BUNDLED_TABLES = {
     "thong_tin.csv": Sheets.INFO,
@@ -58,9 +59,25 @@ def bundled_tables() -> WorkbookData:
         resource = folder / file_name
         if not resource.is_file():
             continue
-        rows = list(csv.reader(io.StringIO(resource.read_text(encoding="utf-8"))))
-        workbook.sheets[sheet_name] = Sheet(sheet_name, [[c if c != "" else None for c in r] for r in rows])
+        text = resource.read_text(encoding="utf-8")
+        workbook.sheets[sheet_name] = csv_sheet(text, sheet_name, f"{BUNDLED_FOLDER}/{file_name}")
     return workbook
+
+
+def csv_sheet(text: str, sheet_name: str, file: str) -> Sheet:
+    """A plan table kept as CSV, as a sheet; the first line is its header.
+
+    A row with more fields than the header is refused: it is almost always a comma typed in a
+    note without quotes, and reading it would silently cut the note (and shift what follows).
+    """
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[object]] = []
+    for fields in reader:
+        if rows and len(fields) > len(rows[0]):
+            raise CannotRun("csv-extra-fields", file=file, line=reader.line_num, count=len(fields),
+                            expected=len(rows[0]))
+        rows.append([value if value != "" else None for value in fields])
+    return Sheet(sheet_name, rows)
 
 
 def load_bundled_plan() -> LoadedPlan:
