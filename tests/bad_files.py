@@ -123,3 +123,193 @@ BILLION_LAUGHS = (
     + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
     + f']><sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
 )
+
+
+# --- Excel 97–2003 (.xls) by hand ------------------------------------------------------------------
+
+
+def biff_record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def biff_number(row: int, col: int, value: float, style: int = 0) -> bytes:
+    return biff_record(0x0203, struct.pack("<HHHd", row, col, style, value))
+
+
+def biff_label(row: int, col: int, text: str) -> bytes:
+    encoded = text.encode("utf-16-le")
+    return biff_record(0x0204, struct.pack("<HHHHB", row, col, 0, len(text), 1) + encoded)
+
+
+def biff_dimensions(first_row: int, last_row: int, first_col: int, last_col: int) -> bytes:
+    """DIMENSIONS as Excel writes it: the last row and column are one past the last used."""
+    return biff_record(0x0200, struct.pack("<IIHHH", first_row, last_row, first_col, last_col, 0))
+
+
+def xls_stream(sheets: dict[str, list[bytes]], globals_records: list[bytes] = ()) -> bytes:
+    """A BIFF8 Workbook stream: globals (BOF, ``globals_records``, one BOUNDSHEET per sheet, EOF), then each sheet."""
+    bof_globals = biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))
+    bof_sheet = biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))
+    eof = biff_record(0x000A, b"")
+
+    def boundsheet(offset: int, name: str) -> bytes:
+        return biff_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + name.encode("utf-16-le"))
+
+    head_size = len(bof_globals) + sum(map(len, globals_records)) + sum(len(boundsheet(0, n)) for n in sheets) + len(eof)
+    offsets, bodies, position = [], [], head_size
+    for records in sheets.values():
+        body = bof_sheet + b"".join(records) + eof
+        offsets.append(position)
+        bodies.append(body)
+        position += len(body)
+    head = bof_globals + b"".join(globals_records) + b"".join(boundsheet(o, n) for o, n in zip(offsets, sheets)) + eof
+    return head + b"".join(bodies)
+
+
+def write_xls(path: Path, sheets: dict[str, list[bytes]], globals_records: list[bytes] = ()) -> Path:
+    from xlsync.io.compound_file import build_compound_file
+
+    path.write_bytes(build_compound_file({"Workbook": xls_stream(sheets, list(globals_records))}))
+    return path
+
+
+# --- OpenDocument (.ods) by hand ----------------------------------------------------------------------
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"'
+)
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods_content(tables: dict[str, str]) -> str:
+    """content.xml with one table per entry: table name → its rows' XML."""
+    body = "".join(f'<table:table table:name="{name}">{rows}</table:table>' for name, rows in tables.items())
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES} office:version="1.3">'
+        f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def ods_parts(tables: dict[str, str]) -> dict[str, bytes]:
+    return {
+        "mimetype": ODS_MIMETYPE.encode(),
+        "META-INF/manifest.xml": ODS_MANIFEST.encode(),
+        "content.xml": ods_content(tables).encode("utf-8"),
+    }
+
+
+def write_ods(path: Path, tables: dict[str, str]) -> Path:
+    parts = ods_parts(tables)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", parts.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
+        for name, data in parts.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+# --- LibreOffice round trips -----------------------------------------------------------------------
+
+# One soffice start converts every file to every format: a Basic macro in a private profile
+# loads each file once (recalculating it: OOXMLRecalcMode/ODFRecalcMode = always) and stores it
+# three times.  ooSetupInstCompleted keeps LibreOffice from replacing the profile's Basic
+# library with its presets on first start.
+_CONVERT_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Convert" script:language="StarBasic">
+Sub ConvertAll(inputs As String, outputs As String)
+  On Error GoTo Failed
+  Dim loadArgs(0) As New com.sun.star.beans.PropertyValue
+  loadArgs(0).Name = &quot;Hidden&quot;
+  loadArgs(0).Value = True
+  Dim storeArgs(0) As New com.sun.star.beans.PropertyValue
+  storeArgs(0).Name = &quot;FilterName&quot;
+  Dim files, stems, targets, i, j, doc, target
+  files = Split(inputs, &quot;|&quot;)
+  stems = Split(outputs, &quot;|&quot;)
+  targets = Array(&quot;xls=MS Excel 97&quot;, &quot;ods=calc8&quot;, &quot;xlsx=Calc MS Excel 2007 XML&quot;)
+  For i = LBound(files) To UBound(files)
+    doc = StarDesktop.loadComponentFromURL(ConvertToURL(files(i)), &quot;_blank&quot;, 0, loadArgs())
+    For j = LBound(targets) To UBound(targets)
+      target = Split(targets(j), &quot;=&quot;)
+      storeArgs(0).Value = target(1)
+      doc.storeToURL(ConvertToURL(stems(i) &amp; &quot;.&quot; &amp; target(0)), storeArgs())
+    Next j
+    doc.close(True)
+  Next i
+  StarDesktop.terminate()
+  Exit Sub
+Failed:
+  Dim n As Integer
+  n = FreeFile()
+  Open stems(0) &amp; &quot;.error.txt&quot; For Output As #n
+  Print #n, Err &amp; &quot; &quot; &amp; Error$ &amp; &quot; line &quot; &amp; Erl
+  Close #n
+  StarDesktop.terminate()
+End Sub
+</script:module>
+"""
+_LIBRARIES = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "libraries.dtd">
+<library:libraries xmlns:library="http://openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink">
+ <library:library library:name="Standard" library:link="false"/>
+</library:libraries>
+"""
+_LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
+<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard" library:readonly="false" library:passwordprotected="false">
+ <library:element library:name="Convert"/>
+</library:library>
+"""
+_INSTALLED = (
+    '<item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" oor:op="fuse">'
+    "<value>true</value></prop></item>\n"
+)
+LIBREOFFICE_FORMATS = ("xls", "ods", "xlsx")
+
+
+def convert_with_libreoffice(paths: list[Path], out_dir: Path, profile_dir: Path) -> dict[Path, dict[str, Path]]:
+    """Each workbook recalculated and saved as .xls, .ods and .xlsx in ``out_dir``, in ONE soffice start.
+
+    Returns input path → {"xls": …, "ods": …, "xlsx": …}.  Stems must differ.
+    """
+    import subprocess
+
+    from libreoffice import RECALC_PROFILE, soffice
+
+    basic = profile_dir / "user" / "basic" / "Standard"
+    basic.mkdir(parents=True, exist_ok=True)
+    (profile_dir / "user" / "registrymodifications.xcu").write_text(
+        RECALC_PROFILE.replace("</oor:items>", _INSTALLED + "</oor:items>"), encoding="utf-8"
+    )
+    (basic.parent / "script.xlc").write_text(_LIBRARIES, encoding="utf-8")
+    (basic / "script.xlb").write_text(_LIBRARY, encoding="utf-8")
+    (basic / "Convert.xba").write_text(_CONVERT_MACRO, encoding="utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stems = [(out_dir / path.stem).resolve() for path in paths]
+    inputs = "|".join(str(path.resolve()) for path in paths)
+    outputs = "|".join(map(str, stems))
+    command = [
+        soffice(), "--headless", "--norestore", "--nolockcheck",
+        f"-env:UserInstallation={profile_dir.resolve().as_uri()}",
+        f'macro:///Standard.Convert.ConvertAll("{inputs}","{outputs}")',
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=240)
+    error = stems[0].with_name(stems[0].name + ".error.txt")
+    if error.exists():
+        raise RuntimeError(f"LibreOffice conversion failed: {error.read_text(errors='replace')}")
+    converted = {path: {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in LIBREOFFICE_FORMATS}
+                 for path, stem in zip(paths, stems)}
+    missing = [str(p) for formats in converted.values() for p in formats.values() if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {missing}")
+    return converted

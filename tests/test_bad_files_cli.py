@@ -15,7 +15,10 @@ import zipfile
 import msoffcrypto.format.ooxml
 import pytest
 
-from bad_files import BILLION_LAUGHS, FILLER_ROW, SHEET_HEAD, package_parts, sheet_xml, write_xlsx, write_zip_with_filler
+from bad_files import (
+    BILLION_LAUGHS, FILLER_ROW, SHEET_HEAD, convert_with_libreoffice, ods_parts, package_parts, sheet_xml, write_xlsx,
+    write_zip_with_filler,
+)
 from helpers import fill_report, value_cells
 from xlsync.core.example_data import example_values
 from xlsync.io.compound_file import build_compound_file
@@ -26,12 +29,16 @@ def _bad_files(folder, good):
     (folder / "rong.xlsx").write_bytes(b"")
     (folder / "ngau-nhien.xlsx").write_bytes(os.urandom(4096))
     (folder / "bang.xlsx").write_text("Mã,Số liệu\nDAN_SO,1.234\n", encoding="utf-8")
-    (folder / "cu.xlsx").write_bytes(build_compound_file({"Workbook": b"\x09\x08" + b"\x00" * 600}))
+    (folder / "hong.xls").write_bytes(build_compound_file({"Workbook": b"\x09\x08" + b"\x00" * 600}))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
-    (folder / "libre.xlsx").write_bytes(buffer.getvalue())
+    (folder / "libre.ods").write_bytes(buffer.getvalue())  # no META-INF/manifest.xml: damaged
+    parts = ods_parts({"S": ""})
+    chunk = b'<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row>' * 4096
+    write_zip_with_filler(folder / "bom.ods", parts, "content.xml", parts.pop("content.xml").split(b"</table:table>")[0],
+                          chunk, (1 << 30) // len(chunk))
     with open(good, "rb") as plain, open(folder / "mat-khau.xlsx", "wb") as locked:
         office = msoffcrypto.format.ooxml.OOXMLFile(plain)
         office.encrypt("bi-mat", locked)
@@ -44,11 +51,16 @@ def _bad_files(folder, good):
                                                    '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')})
 
 
-def test_every_bad_file_is_a_record_and_the_good_report_is_still_checked(plan, tmp_path):
-    good = fill_report(plan, "T01", tmp_path / "goc", {**example_values(plan, plan.units["T01"]), "DAN_HUOU": "abc"})
+@pytest.mark.libreoffice
+def test_every_bad_file_is_a_record_and_the_good_reports_are_still_checked(plan, tmp_path):
+    good = {unit: fill_report(plan, unit, tmp_path / "goc", {**example_values(plan, plan.units[unit]), "DAN_HUOU": "abc"},
+                              name=f"{unit}.xlsx") for unit in ("T01", "T02", "T03")}
+    converted = convert_with_libreoffice([good["T02"], good["T03"]], tmp_path / "doi", tmp_path / "profile")
     folder = tmp_path / "hon-hop"
-    _bad_files(folder, good)
-    shutil.copy(good, folder / "thon-1.xlsx")
+    _bad_files(folder, good["T01"])
+    shutil.copy(good["T01"], folder / "thon-1.xlsx")
+    shutil.copy(converted[good["T02"]]["xls"], folder / "thon-2.xls")  # Excel 97–2003, read like .xlsx
+    shutil.copy(converted[good["T03"]]["ods"], folder / "thon-3.ods")  # LibreOffice
     xlsync = shutil.which("xlsync") or os.path.join(os.path.dirname(sys.executable), "xlsync")
 
     started = time.perf_counter()
@@ -67,16 +79,20 @@ def test_every_bad_file_is_a_record_and_the_good_report_is_still_checked(plan, t
         "rong.xlsx": "empty-file",
         "ngau-nhien.xlsx": "not-a-workbook",
         "bang.xlsx": "not-a-workbook",
-        "cu.xlsx": "legacy-xls-workbook",
-        "libre.xlsx": "not-a-workbook",
+        "hong.xls": "corrupt-workbook",
+        "libre.ods": "corrupt-workbook",
+        "bom.ods": "workbook-too-large",
         "mat-khau.xlsx": "password-protected-workbook",
         "cuoi.xlsx": "unsafe-xml",
         "bom.xlsx": "workbook-too-large",
         "xa.xlsx": "sheet-too-large",
         "thon-1.xlsx": "type-error",
+        "thon-2.xls": "type-error",
+        "thon-3.ods": "type-error",
     }
-    (bad_cell,) = [r for r in records if r["file"].endswith("thon-1.xlsx")]
-    assert bad_cell["cell"] == value_cells(plan, "T01")["DAN_HUOU"]
+    for name, unit in (("thon-1.xlsx", "T01"), ("thon-2.xls", "T02"), ("thon-3.ods", "T03")):
+        (bad_cell,) = [r for r in records if r["file"].endswith(name)]
+        assert bad_cell["cell"] == value_cells(plan, unit)["DAN_HUOU"]
     assert all(r["message_vi"] and r["message_en"] for r in records)
 
 

@@ -257,11 +257,6 @@ RECORDS: dict[str, Entry] = {
         "Tệp «{file}» không phải là bảng tính Excel (.xlsx){detail}{detail_vi}.",
         "File '{file}' is not an Excel workbook (.xlsx){detail}{detail_en}.",
     ),
-    "encrypted-workbook": Entry(
-        E,
-        "Tệp «{file}» có mật khẩu hoặc là định dạng Excel cũ (.xls). Hãy mở bằng Excel, bỏ mật khẩu và lưu lại dạng .xlsx.",
-        "File '{file}' is password-protected or an old Excel (.xls) file. Open it in Excel, remove the password and save as .xlsx.",
-    ),
     "workbook-too-large": Entry(
         E,
         "Tệp «{file}» quá lớn khi giải nén ({size}); có thể là tệp hỏng hoặc độc hại, không đọc.",
@@ -283,11 +278,6 @@ RECORDS: dict[str, Entry] = {
         "(Tệp > Thông tin > Bảo vệ Sổ làm việc > Mã hóa bằng Mật khẩu, xóa trống) rồi lưu lại.",
         "File '{file}' is password-protected and cannot be read. Open it in Excel, remove the password "
         "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save.",
-    ),
-    "legacy-xls-workbook": Entry(
-        E,
-        "Tệp «{file}» là định dạng Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dạng «Sổ làm việc Excel (*.xlsx)».",
-        "File '{file}' is in the old Excel format (.xls). Open it in Excel and save it as 'Excel Workbook (*.xlsx)'.",
     ),
     "sheet-too-large": Entry(
         E,
