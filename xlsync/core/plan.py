@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -36,8 +37,59 @@ class Comparison(StrEnum):
         return self in (Comparison.LE, Comparison.LT)
 
 
-# What people type for the comparison signs on a keyboard without ≥ / ≤.
-COMPARISON_ALIASES = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤", "đạt": "Đạt"}
+# What people type in «So sánh» besides the signs themselves: keyboard pairs (no ≥ / ≤ key) and the
+# plan's own words. «trên»/«dưới» are strict, as the plan uses them («trên 97,4%», «dưới 3,0%»);
+# «không quá», «tối đa», «ít nhất», «tối thiểu», «không dưới» include the target itself.
+COMPARISON_WORDS: dict[Comparison, tuple[str, ...]] = {
+    Comparison.GE: (">=", "ít nhất", "tối thiểu", "không dưới", "=>", "≧", "⩾", "không thấp hơn", "không ít hơn",
+                    "lớn hơn hoặc bằng"),
+    Comparison.GT: ("trên", "lớn hơn", "cao hơn", "nhiều hơn"),
+    Comparison.LE: ("<=", "không quá", "tối đa", "không vượt quá", "=<", "≦", "⩽", "không vượt", "không trên",
+                    "không cao hơn", "không nhiều hơn", "nhỏ hơn hoặc bằng"),
+    Comparison.LT: ("dưới", "nhỏ hơn", "thấp hơn", "ít hơn"),
+    Comparison.EQ: ("==", "bằng"),
+    Comparison.PASS: ("đạt",),
+}
+# How many of those words the refusal message shows (the common ones come first).
+_WORDS_SHOWN = {Comparison.GE: 4, Comparison.GT: 1, Comparison.LE: 4, Comparison.LT: 1}
+
+
+def _comparison_key(text: str, *, unaccented: bool = False) -> str:
+    key = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    if unaccented:  # typed without Vietnamese input: «duoi», «khong qua»
+        key = "".join(c for c in unicodedata.normalize("NFD", key.replace("đ", "d")) if not unicodedata.combining(c))
+    return key
+
+
+COMPARISON_ALIASES: dict[str, Comparison] = {
+    **{_comparison_key(word, unaccented=True): sign for sign, words in COMPARISON_WORDS.items() for word in words},
+    **{_comparison_key(word): sign for sign, words in COMPARISON_WORDS.items() for word in words},
+    **{_comparison_key(sign.value): sign for sign in Comparison},
+}
+
+
+def parse_comparison(raw: object) -> Comparison | None:
+    """«So sánh» as typed → its sign; None when it is none of the documented forms."""
+    if not isinstance(raw, str):
+        return None
+    found = COMPARISON_ALIASES.get(_comparison_key(raw))
+    if found is None and any(c.isalpha() for c in raw):
+        found = COMPARISON_ALIASES.get(_comparison_key(raw, unaccented=True))
+    return found
+
+
+def comparison_choices() -> str:
+    """The accepted forms of «So sánh», for the message that refuses another one."""
+    shown = []
+    for sign in Comparison:
+        words = COMPARISON_WORDS[sign][: _WORDS_SHOWN.get(sign, 0)]
+        shown.append(f"{sign.value} ({', '.join(words)})" if words else sign.value)
+    return "; ".join(shown)
+
+
+def measured_in_percent(unit: str, method: Method) -> bool:
+    """An indicator whose figures are percentages: a rate, or a figure whose unit is «%»."""
+    return method in (Method.RATE, Method.PASS_RATE) or unit.strip() == "%"
 
 
 class Method(StrEnum):
@@ -154,6 +206,10 @@ class Indicator:
     factor: float = 1.0
     note: str = ""
     row: int = -1
+
+    @property
+    def in_percent(self) -> bool:
+        return measured_in_percent(self.unit, self.method)
 
 
 @dataclass(frozen=True, slots=True)

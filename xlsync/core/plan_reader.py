@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
-
-import pandas as pd
 
 from xlsync.core.issues import Issue, make_issue
-from xlsync.core.numbers import Kind, format_number, parse_number, parse_pass_fail
+from xlsync.core.numbers import Kind, format_number, parse_pass_fail
 from xlsync.core.plan import (
     COMMUNE_TYPE,
-    COMPARISON_ALIASES,
     Comparison,
     DataElement,
     Indicator,
@@ -31,64 +27,24 @@ from xlsync.core.plan import (
     Sheets,
     Unit,
     UnitTarget,
+    measured_in_percent,
+    parse_comparison,
     split_blocks,
 )
-from xlsync.core.schema_check import Position, schema_issues
+from xlsync.core.plan_sheets import TARGET_COLUMN, PlanSheet, read_plan_sheet
 from xlsync.core.scoring import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase
-from xlsync.core.sheets import WorkbookData, parse_address
-from xlsync.core.text import is_blank, label_key, normalize_text
-from xlsync.core.tables import Table, locate_table
+from xlsync.core.sheets import WorkbookData
+from xlsync.core.text import is_blank, label_key
 from xlsync.schemas import plan as plan_schemas
-
-NUMBER_COLUMNS = {
-    "Kế hoạch", "Hệ số",
-    "Điểm tối đa", "Điểm mỗi lần", "Mức trần", "Mức sàn",  # Tiêu chí chấm điểm
-    "Điểm tối thiểu", "Số đơn vị dẫn đầu mỗi khối", "Tỷ lệ tối đa (%)",  # Khen thưởng
-}
-
-
-@dataclass(slots=True)
-class PlanSheet:
-    """One sheet of the plan as a frame (index = sheet row) plus where it came from."""
-
-    table: Table
-    frame: pd.DataFrame
-
-    def locate(self, index: object, column: str) -> Position:
-        row = int(index)
-        raw = next((r.get(column) for r in self.table.rows if r.row == row), None)
-        return Position(self.table.file, self.table.sheet, self.table.address(row, column), raw or "")
-
-    def cell(self, row: int, column: str) -> str:
-        return self.table.address(row, column)
-
-    def records(self):
-        """(sheet row, {label: value}) with missing text as None and missing numbers as NaN."""
-        for index, values in zip(self.frame.index, self.frame.to_dict("records")):
-            yield int(index), {
-                k: (None if k not in NUMBER_COLUMNS and not isinstance(v, str) else v) for k, v in values.items()
-            }
 
 
 def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     issues: list[Issue] = []
-    file = workbook.source
 
     def sheet_table(name: str, labels: tuple, schema, *, required: bool = True) -> PlanSheet | None:
-        sheet = workbook.sheet(name)
-        if sheet is None:
-            if required:
-                issues.append(
-                    make_issue("missing-sheet", file=file, sheet=name, available=", ".join(workbook.sheets))
-                )
-            return None
-        table, found = locate_table(sheet, labels[0], labels[1], file=file)
-        issues.extend(found)
-        if table is None:
-            return None
-        plan_sheet = _frame(table, issues, [*labels[0], *labels[1]])
-        if schema is not None:
-            issues.extend(schema_issues(schema, plan_sheet.frame, plan_sheet.locate))
+        plan_sheet = read_plan_sheet(workbook, name, labels, issues, required=required)
+        if plan_sheet is not None and schema is not None:
+            issues.extend(plan_sheet.check(schema))
         return plan_sheet
 
     info = _read_info(sheet_table(Sheets.INFO, Labels.INFO, None))
@@ -97,57 +53,28 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     units_sheet = sheet_table(Sheets.UNITS, Labels.UNITS, plan_schemas.UNITS)
     recipients_sheet = sheet_table(Sheets.RECIPIENTS, Labels.RECIPIENTS, plan_schemas.RECIPIENTS)
     targets_sheet = sheet_table(Sheets.UNIT_TARGETS, Labels.UNIT_TARGETS, plan_schemas.UNIT_TARGETS, required=False)
-    # Schemas of the scoring sheets run in their readers, which name the column in messages.
-    criteria_sheet = sheet_table(Sheets.CRITERIA, Labels.CRITERIA, None, required=False)
-    awards_sheet = sheet_table(Sheets.AWARDS, Labels.AWARDS, None, required=False)
+    criteria_sheet = sheet_table(Sheets.CRITERIA, Labels.CRITERIA, plan_schemas.CRITERIA, required=False)
+    awards_sheet = sheet_table(Sheets.AWARDS, Labels.AWARDS, plan_schemas.AWARD_RULES, required=False)
 
-    plan = Plan(info=info, source=file)
+    plan = Plan(info=info, source=workbook.source)
     plan.elements = _read_elements(elements_sheet)
     plan.units = _read_units(units_sheet)
     plan.recipients = _read_recipients(recipients_sheet)
-    plan.indicators = _read_indicators(indicators_sheet, plan, issues)
-    plan.unit_targets = _read_unit_targets(targets_sheet, plan, issues)
-    plan.criteria = _read_criteria(criteria_sheet, plan, issues)
+    # One cause, one error: a code listed on its sheet but left out for an error of its own row
+    # is not reported again by every row that refers to it.
+    left_out_elements = _listed_codes(elements_sheet) - set(plan.elements)
+    plan.indicators = _read_indicators(indicators_sheet, plan, left_out_elements, issues)
+    left_out_indicators = _listed_codes(indicators_sheet) - {i.code for i in plan.indicators}
+    plan.unit_targets = _read_unit_targets(targets_sheet, plan, left_out_indicators, issues)
+    plan.criteria = _read_criteria(criteria_sheet, plan, left_out_indicators, issues)
     plan.award_rules = _read_award_rules(awards_sheet, plan, issues)
     issues.extend(_check_unit_types(elements_sheet, plan))
     issues.extend(_conflicting_targets(plan, indicators_sheet))
     return plan, issues
 
 
-def _frame(table: Table, issues: list[Issue], columns: list[str]) -> PlanSheet:
-    data: dict[str, list] = {c: [] for c in columns}
-    for row in table.rows:
-        for column in columns:
-            raw = row.get(column)
-            if column in NUMBER_COLUMNS:
-                data[column].append(_plan_number(raw, table, row.row, column, issues))
-            else:
-                text = normalize_text(raw)
-                data[column].append(text or None)
-    frame = pd.DataFrame(data, index=[r.row for r in table.rows])
-    for column in NUMBER_COLUMNS & set(columns):
-        frame[column] = frame[column].astype(float)
-    return PlanSheet(table, frame)
-
-
-def _plan_number(raw: object, table: Table, row: int, column: str, issues: list[Issue]) -> float:
-    if parse_pass_fail(raw).value is True:
-        return math.nan  # a "Đạt" target; the indicator reader handles it
-    reading = parse_number(raw)
-    address = table.address(row, column)
-    if reading.status == "invalid":
-        issues.append(make_issue("type-error", file=table.file, sheet=table.sheet, cell=address, value=raw))
-    elif reading.status == "ambiguous":
-        issues.append(
-            make_issue("ambiguous-number", file=table.file, sheet=table.sheet, cell=address, value=raw,
-                       reading=_fmt(reading.value), other=_fmt(reading.other))
-        )
-    elif reading.status == "foreign":
-        issues.append(
-            make_issue("foreign-number-format", file=table.file, sheet=table.sheet, cell=address, value=raw,
-                       reading=_fmt(reading.value))
-        )
-    return math.nan if reading.value is None else float(reading.value)
+def _listed_codes(sheet: PlanSheet | None) -> set[str]:
+    return set() if sheet is None else {v["Mã"] for _, v in sheet.records() if v.get("Mã")}
 
 
 def _fmt(value: float | None) -> str:
@@ -214,27 +141,29 @@ def _read_recipients(sheet: PlanSheet | None) -> list[Recipient]:
     ]
 
 
-def _read_indicators(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[Indicator]:
+def _read_indicators(
+    sheet: PlanSheet | None, plan: Plan, left_out_elements: set[str], issues: list[Issue]
+) -> list[Indicator]:
     indicators: list[Indicator] = []
     if sheet is None:
         return indicators
     methods = {m.value: m for m in Method}
     seen: set[str] = set()
+    broken = sheet.error_rows
     for row, v in sheet.records():
         code = v.get("Mã")
-        raw_comparison = v.get("So sánh") or ""
-        comparison = _comparison(raw_comparison)
+        comparison = parse_comparison(v.get("So sánh"))
         method = methods.get(v.get("Cách tính") or "")
-        if not code or code in seen or comparison is None or method is None:
+        if not code or code in seen or row in broken or comparison is None or method is None:
             continue
+        if {v.get("Tử số"), v.get("Mẫu số")} & left_out_elements:
+            continue  # the element's own row says what is wrong
         seen.add(code)
-        problems = _indicator_problems(sheet, row, v, comparison, method, plan)
+        target, problems = _indicator_target(sheet, row, v, comparison, method)
+        problems += _indicator_problems(sheet, row, v, method, plan)
         issues.extend(problems)
         if any(p.is_error for p in problems):
             continue
-        target: float | bool | None = v.get("Kế hoạch")
-        if comparison is Comparison.PASS:
-            target = True
         factor = v.get("Hệ số")
         indicators.append(
             Indicator(
@@ -248,17 +177,30 @@ def _read_indicators(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -
     return indicators
 
 
-def _comparison(raw: str) -> Comparison | None:
-    text = COMPARISON_ALIASES.get(raw.casefold(), raw)
-    try:
-        return Comparison(text)
-    except ValueError:
-        return None
+def _indicator_target(
+    sheet: PlanSheet, row: int, v: dict, comparison: Comparison, method: Method
+) -> tuple[float | bool | None, list[Issue]]:
+    """The target as meant: «Đạt», or a number read as a percentage where the indicator is one."""
+    if comparison is Comparison.PASS:
+        return True, []
+    number = v.get(TARGET_COLUMN)
+    if number is None or math.isnan(number):
+        return None, [_unread_target(sheet, row)]
+    in_percent = measured_in_percent(v.get("Đơn vị tính") or "", method)
+    return sheet.percent_value(row, TARGET_COLUMN, float(number), in_percent=in_percent)
 
 
-def _indicator_problems(
-    sheet: PlanSheet, row: int, v: dict, comparison: Comparison, method: Method, plan: Plan
-) -> list[Issue]:
+def _unread_target(sheet: PlanSheet, row: int) -> Issue:
+    """A target cell without a number: blank, or «Đạt» where a number is wanted.
+
+    (A number that could not be read was reported with the sheet, and its row left out.)
+    """
+    where = sheet.locate(row, TARGET_COLUMN)
+    code = "missing-cell" if is_blank(where.value) else "type-error"
+    return make_issue(code, file=where.file, sheet=where.sheet, cell=where.cell, value=where.value, **where.params)
+
+
+def _indicator_problems(sheet: PlanSheet, row: int, v: dict, method: Method, plan: Plan) -> list[Issue]:
     file, name = sheet.table.file, sheet.table.sheet
     problems: list[Issue] = []
 
@@ -271,9 +213,6 @@ def _indicator_problems(
             problems.append(make_issue("unknown-element", file=file, sheet=name, cell=at(column), value=code))
     if method.needs_denominator and not v.get("Mẫu số"):
         problems.append(make_issue("missing-cell", file=file, sheet=name, cell=at("Mẫu số"), name="Mẫu số"))
-    target = v.get("Kế hoạch")
-    if comparison is not Comparison.PASS and (target is None or math.isnan(target)):
-        problems.append(make_issue("missing-cell", file=file, sheet=name, cell=at("Kế hoạch"), name="Kế hoạch"))
 
     element = plan.elements.get(v.get("Tử số") or "")
     if element is not None:
@@ -287,15 +226,18 @@ def _indicator_problems(
     return problems
 
 
-def _read_unit_targets(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[UnitTarget]:
+def _read_unit_targets(
+    sheet: PlanSheet | None, plan: Plan, left_out_indicators: set[str], issues: list[Issue]
+) -> list[UnitTarget]:
     targets: list[UnitTarget] = []
     if sheet is None:
         return targets
     indicators = {i.code: i for i in plan.indicators}
     file, name = sheet.table.file, sheet.table.sheet
+    broken = sheet.error_rows
     for row, v in sheet.records():
         unit, code = v.get("Mã đơn vị"), v.get("Mã chỉ tiêu")
-        if not unit or not code:
+        if not unit or not code or row in broken or code in left_out_indicators:
             continue
         if plan.unit_by_code(unit) is None:
             issues.append(make_issue("unknown-unit", file=file, sheet=name, cell=sheet.cell(row, "Mã đơn vị"), value=unit))
@@ -304,7 +246,7 @@ def _read_unit_targets(sheet: PlanSheet | None, plan: Plan, issues: list[Issue])
         if indicator is None:
             issues.append(make_issue("unknown-code", file=file, sheet=name, cell=sheet.cell(row, "Mã chỉ tiêu"), value=code))
             continue
-        target = _unit_target(sheet, row, v.get("Kế hoạch"), indicator, issues)
+        target = _unit_target(sheet, row, v.get(TARGET_COLUMN), indicator, issues)
         if target is not None:
             targets.append(UnitTarget(unit=plan.unit_by_code(unit).code, indicator=code, target=target, row=row))
     return targets
@@ -314,15 +256,13 @@ def _unit_target(sheet: PlanSheet, row: int, number: float | None, indicator: In
                  issues: list[Issue]) -> float | bool | None:
     """A unit's target: a number, or «Đạt» for a pass/fail indicator; anything else is a record."""
     if number is not None and not math.isnan(number):
-        return float(number)
-    where = sheet.locate(row, "Kế hoạch")
-    if parse_pass_fail(where.value).value is True and indicator.comparison is Comparison.PASS:
+        value, said = sheet.percent_value(row, TARGET_COLUMN, float(number), in_percent=indicator.in_percent)
+        issues.extend(said)
+        return value
+    if parse_pass_fail(sheet.raw(row, TARGET_COLUMN)).value is True and indicator.comparison is Comparison.PASS:
         return True
-    if is_blank(where.value):
-        issues.append(make_issue("missing-cell", file=where.file, sheet=where.sheet, cell=where.cell, name="Kế hoạch"))
-    elif parse_pass_fail(where.value).value is True:
-        issues.append(make_issue("type-error", file=where.file, sheet=where.sheet, cell=where.cell, value=where.value))
-    return None  # a number that could not be read was reported when the sheet was read
+    issues.append(_unread_target(sheet, row))
+    return None
 
 
 def _check_unit_types(sheet: PlanSheet | None, plan: Plan) -> list[Issue]:
@@ -369,26 +309,6 @@ def _conflicting_targets(plan: Plan, sheet: PlanSheet | None) -> list[Issue]:
 # --- scoring sheets: «Tiêu chí chấm điểm» and «Khen thưởng» -------------------
 
 
-def _named_schema_issues(schema, sheet: PlanSheet) -> list[Issue]:
-    """Schema records whose messages name the column («chưa nhập Điểm tối đa»)."""
-
-    def locate(index: object, column: str) -> Position:
-        position = sheet.locate(index, column)
-        position.params.setdefault("name", column)
-        return position
-
-    return schema_issues(schema, sheet.frame, locate)
-
-
-def _error_rows(issues: list[Issue]) -> set[int]:
-    """0-based sheet rows that hold an error, so those rows are left out of the plan."""
-    rows = set()
-    for issue in issues:
-        if issue.is_error and issue.cell and issue.cell[0].isalpha() and issue.cell[-1].isdigit():
-            rows.add(parse_address(issue.cell)[0])
-    return rows
-
-
 def _optional(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
@@ -403,12 +323,12 @@ def _block_problems(sheet: PlanSheet, row: int, cell_text: str | None, plan: Pla
     ]
 
 
-def _read_criteria(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[Criterion]:
+def _read_criteria(
+    sheet: PlanSheet | None, plan: Plan, left_out_indicators: set[str], issues: list[Issue]
+) -> list[Criterion]:
     if sheet is None:
         return []
-    found = _named_schema_issues(plan_schemas.CRITERIA, sheet)
-    issues.extend(found)
-    skip = _error_rows(found)
+    skip = sheet.error_rows
     kinds = {k.value: k for k in CriterionKind}
     rules = {r.value: r for r in QuantRule}
     criteria: list[Criterion] = []
@@ -428,6 +348,8 @@ def _read_criteria(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> 
             floor=_optional(v.get("Mức sàn")) if ranged else None, ceiling=ceiling if ranged else None, row=row,
             note=v.get("Ghi chú") or "",
         )
+        if kind is CriterionKind.QUANTITATIVE and criterion.indicator_code in left_out_indicators:
+            continue  # the indicator's own row says what is wrong
         problems = _criterion_problems(sheet, criterion, v, plan)
         issues.extend(problems)
         if not any(p.is_error for p in problems):
@@ -473,9 +395,7 @@ def _quantitative_problems(sheet: PlanSheet, criterion: Criterion, plan: Plan) -
 def _read_award_rules(sheet: PlanSheet | None, plan: Plan, issues: list[Issue]) -> list[AwardRule]:
     if sheet is None:
         return []
-    found = _named_schema_issues(plan_schemas.AWARD_RULES, sheet)
-    issues.extend(found)
-    skip = _error_rows(found)
+    skip = sheet.error_rows
     bases = {b.value: b for b in QuotaBase}
     rules: list[AwardRule] = []
     for row, v in sheet.records():

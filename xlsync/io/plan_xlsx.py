@@ -17,7 +17,9 @@ GUIDE_SHEET = "Hướng dẫn"
 GUIDE = (
     ("SỔ KẾ HOẠCH THI ĐUA – HƯỚNG DẪN SỬA CHO NĂM SAU", ""),
     ("Trang «Thông tin»", "Số, tên, cơ quan ban hành, năm và kỳ báo cáo của kế hoạch. Tăng «Phiên bản» mỗi lần sửa."),
-    ("Trang «Chỉ tiêu»", "Mỗi dòng một chỉ tiêu. «So sánh»: ≥ > ≤ < = hoặc Đạt. «Cách tính»: "
+    ("Trang «Chỉ tiêu»", "Mỗi dòng một chỉ tiêu. «So sánh»: ≥ > ≤ < = hoặc Đạt; cũng có thể gõ >=, <= hoặc lời "
+     "của kế hoạch: ít nhất, tối thiểu, không dưới (≥); trên (>); không quá, tối đa, không vượt quá (≤); dưới (<). "
+     "Chỉ tiêu tính bằng % (Tỷ lệ, Tỷ lệ đạt, hoặc Đơn vị tính «%»): «Kế hoạch» ghi 96,5 hoặc 96,5%. «Cách tính»: "
      "Tổng (cộng Tử số của các đơn vị); Tỷ lệ (100 × tổng Tử số / tổng Mẫu số); Bình quân (tổng Tử số / "
      "tổng Mẫu số, ví dụ thu nhập bình quân đầu người); Đếm đạt (số đơn vị có Tử số «Đạt»); Tỷ lệ đạt "
      "(100 × số đơn vị Đạt / số đơn vị báo cáo); Định tính (giá trị Đạt/Chưa đạt do một đơn vị báo cáo); "
@@ -96,8 +98,10 @@ def _rows(sheet, formats: Formats, rows: list[tuple]) -> None:
         sheet.autofilter(0, 0, len(rows), len(rows[0]) - 1)
 
 
-def _choices(sheet, col: int, count: int, choices: list[str]) -> None:
-    sheet.data_validation(1, col, max(count, 1) + 200, col, {"validate": "list", "source": choices})
+def _choices(sheet, col: int, count: int, choices: list[str], *, only: bool = True) -> None:
+    """A drop-down list; with ``only`` False, Excel lets other words through (xlsync checks them)."""
+    sheet.data_validation(1, col, max(count, 1) + 200, col,
+                          {"validate": "list", "source": choices, "show_error": only})
 
 
 def _write_info(workbook, formats: Formats, plan: Plan) -> None:
@@ -120,7 +124,8 @@ def _write_indicators(workbook, formats: Formats, plan: Plan) -> None:
         for i in plan.indicators
     ]
     _rows(sheet, formats, rows)
-    _choices(sheet, 4, len(rows), [c.value for c in Comparison])
+    # «>=», «trên», «không quá»… are accepted too (docs/plan-workbook.md): Excel must not refuse them.
+    _choices(sheet, 4, len(rows), [c.value for c in Comparison], only=False)
     _choices(sheet, 6, len(rows), [m.value for m in Method])
 
 
