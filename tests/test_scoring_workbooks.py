@@ -94,7 +94,6 @@ def test_plan_reader_reports_bad_criteria_and_award_rules_at_their_cells():
         (criteria_sheet, "invalid-choice", "H6"),
         (criteria_sheet, "missing-cell", "G7"),
         (criteria_sheet, "type-error", "E8"),
-        (criteria_sheet, "missing-cell", "E8"),
         (criteria_sheet, "criterion-limits-inverted", "J9"),
         (criteria_sheet, "negative-value", "E10"),
         (criteria_sheet, "duplicate-code", "A12"),
