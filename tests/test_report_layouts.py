@@ -200,8 +200,8 @@ def test_a_renamed_so_lieu_with_no_other_figures_column_is_still_a_missing_label
 @pytest.mark.parametrize(
     "marks",
     [["(1)", "(2)", "(3)", "(4)", "(5)"], [1.0, 2.0, 3.0, 4.0, 5.0], ["1", "2", "3", "4", "5"],
-     ["A", "B", "C", 1.0, 2.0]],
-    ids=["parenthesised", "numbers", "text", "letters-then-numbers"],
+     ["A", "B", "C", 1.0, 2.0], ["A", "B", "C", "(1)", "(2) = (1) x 100"]],
+    ids=["parenthesised", "numbers", "text", "letters-then-numbers", "computed"],
 )
 def test_a_column_number_row_under_the_header_is_not_data(plan, village, this_year, marks):
     village.insert_row(HEADER + 1, dict(zip("ABCDE", marks)))

@@ -118,11 +118,14 @@ def locate_table(
 
 # --- headers over several rows, column-number rows -------------------------
 
-_COLUMN_MARK = re.compile(r"\(?\s*(?:[0-9]{1,2}|[A-Za-z])\s*\)?")
+_MARK = r"\(?\s*(?:[0-9]{1,2}|[A-Za-z])\s*\)?"
+# "(3)", "3", "C", and a computed column's "(5)=(3)/(4)" or "4=2x100".
+_COLUMN_MARK = re.compile(rf"{_MARK}(?:\s*[=+\-*/x×:]\s*(?:{_MARK}|[0-9]+))*")
 
 
 def is_column_number_row(line: Sequence[Cell]) -> bool:
-    """A row that only numbers the columns: ``(1) (2) (3)``, ``1 2 3`` (numbers or text), ``A B C 1 2``."""
+    """A row that only numbers the columns: ``(1) (2) (3)``, ``1 2 3`` (numbers or text), ``A B C 1 2``,
+    with computed columns written ``(5)=(3)/(4)``."""
     marks = [value for value in line if not is_blank(value)]
     return len(marks) >= 3 and all(_is_column_mark(value) for value in marks)
 
