@@ -186,6 +186,22 @@ def test_labels_with_line_breaks_and_capitals_and_so_lieu_merged_for_width(plan,
     assert figures(report) == expected(this_year)
 
 
+@pytest.mark.parametrize("header", ["Năm 2023", "Số liệu năm 2023", "Thực hiện 2023"])
+def test_a_single_figures_column_of_another_year_is_an_error_and_nothing_is_read(plan, village, header):
+    village[f"D{HEADER}"] = header
+    report, records, issues = read(village, plan)
+    assert records == [("value-column-other-period", f"D{HEADER}")]
+    assert f"cột số liệu D ghi «{header}», không phải kỳ «Năm 2024»" in issues[0].message_vi
+    assert report.values == {}
+
+
+def test_a_single_column_naming_the_reports_year_is_read_without_a_word(plan, village, this_year):
+    village[f"D{HEADER}"] = "Số liệu năm 2024"
+    report, records, _ = read(village, plan)
+    assert records == []
+    assert figures(report) == expected(this_year)
+
+
 def test_a_renamed_so_lieu_with_no_other_figures_column_is_still_a_missing_label(plan, village):
     village[f"D{HEADER}"] = "Số lượng"
     report, records, issues = read(village, plan)

@@ -95,6 +95,13 @@ RECORDS: dict[str, Entry] = {
         "Sheet '{sheet}': several columns could hold the figures ({columns}); which one is for '{period}' is "
         "unclear. Keep exactly one 'Số liệu' column (or write '{period}' over exactly one column).",
     ),
+    "value-column-other-period": Entry(
+        E,
+        "Trang «{sheet}»: cột số liệu {column} ghi «{header}», không phải kỳ «{period}»; chưa đọc số liệu nào. "
+        "Hãy nhập số liệu kỳ «{period}» (hoặc sửa tiêu đề cột nếu số liệu đúng là của kỳ này).",
+        "Sheet '{sheet}': the figures column {column} says '{header}', not '{period}'; no figure was read. "
+        "Enter the figures for '{period}' (or correct the column header if they are for this period).",
+    ),
     "value-column-chosen": Entry(
         I,
         "Trang «{sheet}»: đọc số liệu ở cột {column} («{header}»); không đọc {others}.",
@@ -784,6 +791,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "{files} tệp: {errors} lỗi, {warnings} cảnh báo.",
         "{files} files: {errors} errors, {warnings} warnings.",
     ),
+    # --- a run with many records: the terminal shows the first ones and says where the rest are ---
+    "more-records": (
+        "… và {count} mục nữa không in ở đây. Xem đủ danh sách: {where}.",
+        "… and {count} more records not printed here. The full list: {where}.",
+    ),
+    "full-list-json": ("chạy lại với --json", "run again with --json"),
+    "full-list-master": ("trang «Kiểm tra» của sổ tổng hợp {path}", "the 'Kiểm tra' sheet of the master {path}"),
+    "full-list-copies": ("các bản đánh dấu lỗi trong {path}", "the annotated copies in {path}"),
+    "full-list-copies-option": (
+        "bản đánh dấu lỗi của từng tệp nếu thêm {option} THƯ_MỤC",
+        "an annotated copy of each file with {option} FOLDER",
+    ),
+    "files-title": ("Tệp có lỗi hoặc cảnh báo", "Files with errors or warnings"),
+    "more-files": ("… và {count} tệp nữa có lỗi hoặc cảnh báo.", "… and {count} more files with errors or warnings."),
+    "more-units": ("và {count} đơn vị khác", "and {count} more units"),
+    "col-errors": ("Lỗi", "Errors"),
+    "col-warnings": ("Cảnh báo", "Warnings"),
     "col-file": ("Tệp", "File"),
     "col-sheet": ("Trang", "Sheet"),
     "col-cell": ("Ô", "Cell"),
@@ -794,6 +818,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "severity-warning": ("Cảnh báo", "Warning"),
     "severity-info": ("Thông tin", "Info"),
     "feedback-written": ("Bản đánh dấu lỗi: {path}", "Annotated copy: {path}"),
+    "feedback-converted": (
+        "Bản này được chuyển sang dạng .xlsx từ tệp {format} «{file}» để đánh dấu lỗi; tệp gốc không bị thay đổi. "
+        "Hãy sửa trong tệp gốc (hoặc lưu tệp gốc dạng .xlsx) rồi gửi lại.",
+        "This copy was converted to .xlsx from the {format} file '{file}' to mark the problems; the original is "
+        "unchanged. Correct the original (or save it as .xlsx) and send it again.",
+    ),
     "init-done": (
         "Đã tạo thư mục làm việc {path} với kế hoạch {plan}.",
         "Created working folder {path} with plan {plan}.",

@@ -21,7 +21,9 @@ figures.  Of the others:
 3. else, among the period-naming columns (or all when none names it), the
    one saying «Số liệu»/«Thực hiện», when exactly one does;
 4. else an ``ambiguous-value-column`` error naming the columns, and no value
-   is read from the sheet.  No candidate at all is a ``missing-label``.
+   is read from the sheet.  No candidate at all is a ``missing-label``; a
+   single figures column headed with another year than the report's
+   («Năm 2023» in a 2024 report) is a ``value-column-other-period`` error.
 
 **The rows.**  Data starts under the header; a column-number row right under
 it (``(1) (2) (3)``, ``1 2 3``, ``A B C 1 2``) is skipped.  A *coded row*
@@ -157,6 +159,10 @@ def _choose(candidates: list[Candidate], period: str, where: dict[str, str]) -> 
     if not figures:  # only targets: no column of figures at all
         return None, [make_issue("missing-label", **where, label=L.VALUE)]
     chosen = figures[0] if len(figures) == 1 else None
+    if chosen is not None and _names_other_year(chosen, period):
+        # The only figures column is last year's: reading it would be silently wrong.
+        return None, [make_issue("value-column-other-period", **where, cell=chosen.cell,
+                                 column=column_letter(chosen.col), header=chosen.header, period=period)]
     if chosen is None:
         naming = [c for c in figures if _names_period(c, period)]
         saying = [c for c in (naming if len(naming) > 1 else figures) if c.starts_with(_ACTUAL)]
@@ -183,6 +189,13 @@ def _names_period(candidate: Candidate, period: str) -> bool:
         return False
     spans = _span(wanted), _span(header)
     return None in spans or spans[0] == spans[1]
+
+
+def _names_other_year(candidate: Candidate, period: str) -> bool:
+    """The header names a year, and not the report's (when the period says one)."""
+    wanted = set(_YEAR.findall(label_key(period)))
+    named = set(_YEAR.findall(label_key(" ".join(candidate.words))))
+    return bool(wanted and named and not wanted & named)
 
 
 def _span(key: str) -> str | None:
