@@ -289,6 +289,23 @@ def test_truncated_workbook_is_corrupt(tmp_path: Path, report_path: Path):
     assert refusal(path).code == "corrupt-workbook"
 
 
+def _stored_xlsx(path: Path, rows: str) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in package_parts({"S": sheet_xml(rows)}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_stored_members_are_read_and_a_part_changed_after_zipping_is_corrupt(tmp_path: Path):
+    path = _stored_xlsx(tmp_path / "luu.xlsx", '<row r="1"><c r="A1"><v>1234</v></c></row>')
+    assert read_workbook(path).sheets["S"].rows == [[1234.0]]
+
+    path.write_bytes(path.read_bytes().replace(b"<v>1234</v>", b"<v>9234</v>"))  # same size, CRC-32 no longer matches
+    problem = refusal(path)
+    assert problem.code == "corrupt-workbook"
+    assert problem.params["detail"] == "BadZipFile: bad CRC-32 or size for xl/worksheets/sheet1.xml"
+
+
 @pytest.mark.parametrize(
     "rows",
     [

@@ -92,13 +92,15 @@ _ROW_OR_CELL = re.compile(
 _FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"f>)", re.S)
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.S)
 # Cheap byte tests first: most parts hold no formula and no error, and a regex over every tag costs more.
-# Every formula part has a closing "</f>" (a shared formula's children lean on a parent in the same sheet).
+# Every formula part has a closing "</f>" or "</x:f>" (a shared formula's children lean on a parent in
+# the same sheet); spreadsheet programs write an error cell's type as t="e" (single quotes are left to
+# hand-made files, whose errors then read as blanks without the mark).
 _FORMULA_MARKERS = (b"f>",)
-_ERROR_MARKERS = (b'"e"', b"'e'")
+_ERROR_MARKERS = (b't="e"',)
 _HAS_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
 _HAS_ERROR = re.compile(rb"""\st\s*=\s*["']e["']""")
 # A style can show a percentage only through a built-in format 9 or 10 or a code holding "%".
-_PERCENT_MARKERS = (b'numFmtId="9"', b'numFmtId="10"', b"numFmtId='9'", b"numFmtId='10'", b"%")
+_PERCENT_MARKERS = (b"%", b'numFmtId="9"', b'numFmtId="10"')
 
 
 def xml_attributes(raw: bytes) -> dict[bytes, bytes]:
@@ -115,13 +117,15 @@ def _text(raw: bytes) -> str:
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _STYLES = "xl/styles.xml"
+_PACKAGE_PARTS = frozenset({_WORKBOOK, _WORKBOOK_RELS, _STYLES, "[Content_Types].xml"})
 
 
 def xlsx_facts(parts: Mapping[str, bytes]) -> dict[str, SheetFacts]:
     """Sheet name → its facts, for the sheets where something was found."""
     percent_styles = _percent_styles(parts.get(_STYLES, b""))
     standard_styles = _STYLES in parts
-    if standard_styles and not percent_styles and not any(_may_have_facts(part) for part in parts.values()):
+    maybe_sheets = (part for name, part in parts.items() if name not in _PACKAGE_PARTS)
+    if standard_styles and not percent_styles and not any(_may_have_facts(part) for part in maybe_sheets):
         return {}
     sheet_parts, styles_part = _sheet_parts(parts)
     if not standard_styles:
