@@ -67,3 +67,86 @@ def test_the_core_imports_no_adapter_library():
     )
     done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --- many records: a readable terminal, everything in --json ------------------------------------------
+
+
+def _flood(plan, folder):
+    """Three reports typed into nothing: every figure missing (a wrong template sent to every unit)."""
+    from helpers import fill_report
+
+    return [fill_report(plan, code, folder, {}) for code in ("T01", "T02", "T03")]
+
+
+def test_a_flood_of_records_shows_a_summary_per_file_the_first_records_and_where_the_rest_are(cli, plan, tmp_path):
+    import json
+
+    from xlsync.cli.render import RECORDS_SHOWN
+
+    _flood(plan, tmp_path / "bc")
+    status, out, _ = cli("validate", "bc", "--json")
+    records = json.loads(out)
+    per_file = {f"bc/bao-cao-t0{n}-thon-{n}.xlsx": sum(1 for r in records if r["file"].endswith(f"t0{n}-thon-{n}.xlsx"))
+                for n in (1, 2, 3)}
+    assert status == 1 and len(records) > RECORDS_SHOWN and all(per_file.values())
+
+    status, out, _ = cli("validate", "bc")
+
+    assert status == 1
+    lines = out.splitlines()
+    for n, (file, count) in enumerate(per_file.items(), start=1):
+        assert any(file in line and f"Thôn {n} (T0{n})" in line and f"│ {count:>3} │" in line for line in lines)
+    assert sum(1 for line in lines if "missing-cell" in line) == RECORDS_SHOWN
+    words = " ".join(out.split())
+    assert (f"… và {len(records) - RECORDS_SHOWN} mục nữa không in ở đây. Xem đủ danh sách: chạy lại với --json; "
+            "bản đánh dấu lỗi của từng tệp nếu thêm --feedback THƯ_MỤC.") in words
+    assert f"3 tệp: {len(records)} lỗi, 0 cảnh báo." in words
+
+
+def test_a_consolidation_flood_names_the_master_and_the_copies(cli, plan, tmp_path):
+    from xlsync.cli.render import RECORDS_SHOWN
+
+    _flood(plan, tmp_path / "bc")
+    status, out, _ = cli("consolidate", "bc", "--out", "m.xlsx", "--feedback-dir", "kt", "--lang", "en")
+
+    assert status == 1
+    words = " ".join(out.split())
+    assert "more records not printed here. The full list: run again with --json; the 'Kiểm tra' sheet of the " \
+           f"master m.xlsx; the annotated copies in kt." in words
+    assert sum(1 for line in out.splitlines() if "missing-cell" in line) == RECORDS_SHOWN
+
+
+def test_the_first_records_shown_are_the_errors(capsys):
+    from xlsync.cli.render import RECORDS_SHOWN, print_records
+    from xlsync.core.issues import make_issue
+
+    warnings = [make_issue("ambiguous-number", file="a.xlsx", sheet="Báo cáo", cell=f"D{row}", value="1.234",
+                           reading="1.234", other="1,234") for row in range(RECORDS_SHOWN + 10)]
+    error = make_issue("type-error", file="b.xlsx", sheet="Báo cáo", cell="D7", value="abc")
+
+    print_records([*warnings, error], 2, "en")
+
+    out = capsys.readouterr().out
+    assert "type-error" in out
+    assert sum(1 for line in out.splitlines() if "ambiguous-number" in line) == RECORDS_SHOWN - 1
+    assert "2 files: 1 errors, 60 warnings." in " ".join(out.split())
+
+
+def test_information_records_are_shown_but_never_counted(capsys, plan):
+    from xlsync.cli.render import print_records
+    from xlsync.core.consolidate import Source, Status, consolidate
+    from xlsync.core.issues import make_issue
+    from xlsync.core.report import UnitReport
+
+    info = make_issue("percent-format-read", file="ubnd.xlsx", sheet="Báo cáo", cell="D12", value=0.648,
+                      shown="64,8%", percent="64,8")
+    print_records([info], 1, "vi")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Thông tin" in out and "percent-format-read" in out
+    assert "1 tệp: 0 lỗi, 0 cảnh báo. Không có lỗi." in out
+
+    report = UnitReport("ubnd.xlsx", "Báo cáo", unit=plan.units["UBND"], period=plan.info.period)
+    result = consolidate(plan, [Source("ubnd.xlsx", report, [info])])
+    (status,) = [s for s in result.statuses if s.unit.code == "UBND"]
+    assert (status.status, status.errors, status.warnings) == (Status.INCLUDED, 0, 0)

@@ -172,8 +172,9 @@ def _error_cells(cli, path):
 
 def test_missing_file_and_bad_option_exit_2_with_one_line(cli, tmp_path):
     status, out, err = cli("validate", tmp_path / "khong-co.xlsx")
-    assert status in (1, 2)
+    assert status == 2
     assert "Traceback" not in out + err
+    assert err.splitlines()[-1] == f"Không thực hiện được: Không tìm thấy tệp «{tmp_path / 'khong-co.xlsx'}»."
     status, out, err = cli("validate", "x.xlsx", "--lang", "fr")
     assert status == 2
 

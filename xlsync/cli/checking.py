@@ -10,6 +10,7 @@ from xlsync.cli.options import (
     gsheets_option,
     json_option,
     lang_option,
+    period_option,
     plan_option,
     print_json,
     say,
@@ -25,20 +26,24 @@ from xlsync.core.messages import current_lang, text
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Ghi bản sao có đánh dấu ô lỗi vào thư mục này (tệp gốc không bị sửa). "
               "/ Write annotated copies of files with problems here; sources are never modified.")
+@period_option
 @gsheets_option
 @credentials_option
 @edge
 def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang: str | None,
-             feedback_dir: str | None, all_registered: bool, credentials: str | None) -> int:
+             feedback_dir: str | None, period: str | None, all_registered: bool, credentials: str | None) -> int:
     """Kiểm tra sổ kế hoạch và báo cáo của đơn vị; chỉ ra từng ô sai.
 
     Check plan workbooks and unit reports (files or folders). Every problem
     is a record with a code, the file, sheet and cell, and a message.
     Google Sheets are read too (gsheet:<id>, a sheet's URL, --gsheets), never
     written: `xlsync consolidate --feedback` marks problems in them.
-    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.
+    Reports are judged together as `xlsync consolidate` judges them: two
+    reports for one unit, a report of another period or plan are errors.
+    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run
+    (a path that does not exist, nothing to check, no file readable).
     """
-    from xlsync.cli.render import plan_line, print_records, progress
+    from xlsync.cli.render import copies_line, plan_line, print_records, progress, records_before_refusal, unit_names
     from xlsync.io.feedback import write_feedback_copy
     from xlsync.io.plan_source import resolve_plan
     from xlsync.jobs.gsheets import gather_sources, is_sheet, open_client, validate_sources
@@ -46,10 +51,11 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
     lang = current_lang(lang)
     loaded = resolve_plan(plan_path)
     say(plan_line(loaded, lang))
-    chosen = gather_sources(paths, loaded, all_registered=all_registered, required=not paths)
-    client = open_client(credentials) if chosen.sheets else None
-    with progress(len(chosen), text("checking", lang)) as advance:
-        run = validate_sources(chosen, loaded, client, progress=advance)
+    with records_before_refusal(as_json, lang):
+        chosen = gather_sources(paths, loaded, all_registered=all_registered)
+        client = open_client(credentials) if chosen.sheets else None
+        with progress(len(chosen), text("checking", lang)) as advance:
+            run = validate_sources(chosen, loaded, client, period=period, progress=advance)
     if any(f.kind == "report" for f in run.files):
         loaded.require_usable()
     report = run.report
@@ -62,5 +68,6 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
     if as_json:
         print_json(report.to_dicts())
     else:
-        print_records(report.issues, len(run.files), lang)
+        print_records(report.issues, len(run.files), lang, units=unit_names(f.report for f in run.files),
+                      full_list=[copies_line(feedback_dir, "--feedback", lang)])
     return report.exit_code

@@ -10,6 +10,7 @@ from xlsync.cli.options import (
     gsheets_option,
     json_option,
     lang_option,
+    period_option,
     plan_option,
     print_json,
     say,
@@ -22,7 +23,7 @@ from xlsync.core.messages import current_lang, text
 @plan_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Sổ tổng hợp sẽ ghi (.xlsx). / The master workbook to write.")
-@click.option("--period", default=None, help="Kỳ báo cáo (mặc định theo kế hoạch). / Reporting period.")
+@period_option
 @gsheets_option
 @click.option("--feedback", is_flag=True,
               help="Ghi kết quả kiểm tra vào từng Google Sheet (ghi chú, tô màu ô sai, ô trạng thái). "
@@ -44,27 +45,40 @@ def consolidate(sources: tuple[str, ...], plan_path: str | None, out: str, perio
     gsheet:<id>, a sheet's URL, or --gsheets for every sheet in the plan's
     register. Each Google Sheet is read with one request. Every report is
     checked as `xlsync validate` does; a report with errors is left out of
-    the totals and listed. Exit status: 0 clean, 1 errors found (the master
-    is still written), 2 cannot run.
+    the totals and listed. Other files in the folders are listed as not read.
+    Exit status: 0 clean, 1 errors found (the master is still written), 2
+    cannot run (a path that does not exist, no report found, none readable).
     """
-    from xlsync.cli.render import plan_line, print_consolidation, print_records, progress
+    from xlsync.cli.render import (
+        copies_line,
+        plan_line,
+        print_consolidation,
+        print_records,
+        progress,
+        records_before_refusal,
+        unit_names,
+    )
     from xlsync.io.plan_source import resolve_plan
     from xlsync.jobs.gsheets import consolidate_sources, gather_sources, open_client
 
     lang = current_lang(lang)
     loaded = resolve_plan(plan_path)
     say(plan_line(loaded, lang))
-    chosen = gather_sources(sources, loaded, all_registered=all_registered)
-    client = open_client(credentials) if chosen.sheets else None
-    if feedback and not chosen.sheets:
-        say(text("gsheet-feedback-no-sheets", lang))
-    with progress(len(chosen), text("reading", lang)) as advance:
-        run = consolidate_sources(chosen, loaded, out, period, client=client, feedback=feedback,
-                                  feedback_dir=feedback_dir, progress=advance)
+    with records_before_refusal(as_json, lang):
+        chosen = gather_sources(sources, loaded, all_registered=all_registered)
+        client = open_client(credentials) if chosen.sheets else None
+        if feedback and not chosen.sheets:
+            say(text("gsheet-feedback-no-sheets", lang))
+        with progress(len(chosen), text("reading", lang)) as advance:
+            run = consolidate_sources(chosen, loaded, out, period, client=client, feedback=feedback,
+                                      feedback_dir=feedback_dir, progress=advance)
     if as_json:
         print_json(run.report.to_dicts())
     else:
-        print_records(run.report.issues, len(run.consolidation.sources), lang)
+        sources = run.consolidation.sources
+        full_list = [text("full-list-master", lang, path=out), copies_line(feedback_dir, "--feedback-dir", lang)]
+        print_records(run.report.issues, len(sources), lang, units=unit_names(s.report for s in sources),
+                      full_list=full_list)
         print_consolidation(run.consolidation, out, lang)
         _print_feedback(run, lang)
     return run.report.exit_code

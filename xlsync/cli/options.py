@@ -27,6 +27,12 @@ json_option = click.option(
     "--json", "as_json", is_flag=True, help="In kết quả dạng JSON. / Print the records as JSON."
 )
 
+period_option = click.option(
+    "--period", default=None,
+    help="Kỳ báo cáo (mặc định theo kế hoạch); báo cáo của kỳ khác là lỗi. "
+    "/ Reporting period (default: the plan's); a report of another period is an error.",
+)
+
 credentials_option = click.option(
     "--credentials", "credentials", type=click.Path(dir_okay=False), default=None, metavar="TỆP.json",
     help="Tệp khóa tài khoản dịch vụ Google hoặc tệp OAuth của ứng dụng máy tính (mặc định: biến "

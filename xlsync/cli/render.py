@@ -1,20 +1,37 @@
-"""How records and summaries look on a terminal (rich)."""
+"""How records and summaries look on a terminal (rich).
+
+A run over a province can find tens of thousands of records (a wrong
+template sent to every unit); printed as one table they take longer than
+the run itself and scroll away unread.  So the terminal shows at most
+:data:`RECORDS_SHOWN` records, errors first, with a summary per file above
+them, and says where the full list is (``--json``, the master's «Kiểm tra»,
+the annotated copies).
+"""
 
 from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
-from xlsync.core.issues import Issue, severity_word
+from xlsync.core.issues import CannotRun, Issue, severity_word
 from xlsync.core.messages import text
+
+if TYPE_CHECKING:
+    from xlsync.core.report import UnitReport
 
 # Piped output is read by people too (and by logs): do not squeeze it into 80 columns.
 stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 stderr = Console(stderr=True, highlight=False)
+
+# About a screenful each; rich lays a table out at roughly 5 ms a row, so these also bound the time.
+RECORDS_SHOWN = 50
+FILES_SHOWN = 50
+UNITS_NAMED = 50
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def records_table(issues: Iterable[Issue], lang: str) -> Table:
@@ -29,13 +46,74 @@ def records_table(issues: Iterable[Issue], lang: str) -> Table:
     return table
 
 
-def print_records(issues: list[Issue], files: int, lang: str) -> None:
-    if issues:
+def print_records(issues: list[Issue], files: int, lang: str, *, units: dict[str, str] | None = None,
+                  full_list: Sequence[str] = ()) -> None:
+    """The records of a run, then one line of counts (information records are shown, never counted).
+
+    Beyond :data:`RECORDS_SHOWN` records: a summary per file (``units``
+    names each file's unit), the first records, errors first, and where the
+    rest are (``full_list``: places besides ``--json``).
+    """
+    flood = len(issues) > RECORDS_SHOWN
+    if flood:
+        print_file_summary(issues, units or {}, lang)
+        shown = sorted(issues, key=lambda i: SEVERITY_ORDER.get(i.severity, 3))[:RECORDS_SHOWN]
+        stdout.print(records_table(shown, lang))
+        where = "; ".join([text("full-list-json", lang), *full_list])
+        stdout.print(text("more-records", lang, count=len(issues) - RECORDS_SHOWN, where=where))
+    elif issues:
         stdout.print(records_table(issues, lang))
     errors = sum(1 for i in issues if i.is_error)
     warnings = sum(1 for i in issues if i.is_warning)
     summary = text("summary", lang, files=files, errors=errors, warnings=warnings)
-    stdout.print(summary if issues else f"{summary} {text('no-problems', lang)}")
+    stdout.print(f"{summary} {text('no-problems', lang)}" if not errors and not warnings else summary)
+
+
+def print_file_summary(issues: Iterable[Issue], units: dict[str, str], lang: str) -> None:
+    """Errors and warnings per file, in the run's order, for the first :data:`FILES_SHOWN` files that have any."""
+    counts: dict[str, list[int]] = {}
+    for issue in issues:
+        if issue.file and (issue.is_error or issue.is_warning):
+            counts.setdefault(issue.file, [0, 0])[0 if issue.is_error else 1] += 1
+    if not counts:
+        return
+    table = Table(title=text("files-title", lang), expand=False)
+    for key, justify in (("col-file", "left"), ("col-unit", "left"), ("col-errors", "right"),
+                         ("col-warnings", "right")):
+        table.add_column(text(key, lang), overflow="fold", justify=justify)
+    for file, (errors, warnings) in list(counts.items())[:FILES_SHOWN]:
+        table.add_row(file, units.get(file, ""), str(errors), str(warnings))
+    stdout.print(table)
+    if len(counts) > FILES_SHOWN:
+        stdout.print(text("more-files", lang, count=len(counts) - FILES_SHOWN))
+
+
+def unit_names(reports: Iterable[UnitReport | None]) -> dict[str, str]:
+    """File → "Thôn 1 (T01)" for the reports whose unit is known."""
+    return {r.source: f"{r.unit.name} ({r.unit.code})" for r in reports if r is not None and r.unit is not None}
+
+
+def copies_line(folder: str | None, option: str, lang: str) -> str:
+    """Where the annotated copies are, or the option that writes them."""
+    if folder:
+        return text("full-list-copies", lang, path=folder)
+    return text("full-list-copies-option", lang, option=option)
+
+
+@contextmanager
+def records_before_refusal(as_json: bool, lang: str) -> Iterator[None]:
+    """A run that cannot go on because of what it found (every file unreadable) first shows what it found."""
+    try:
+        yield
+    except CannotRun as problem:
+        issues: list[Issue] = getattr(problem, "issues", [])
+        if issues and as_json:
+            from xlsync.cli.options import print_json
+
+            print_json([i.to_dict() for i in issues])
+        elif issues:
+            print_records(issues, len({i.file for i in issues}), lang)
+        raise
 
 
 def plan_line(loaded, lang: str) -> str:
@@ -92,10 +170,18 @@ def print_consolidation(result, master: str, lang: str) -> None:
     missing = [s.unit.name for s in result.statuses if s.status is Status.NOT_SUBMITTED]
     left_out = [s.unit.name for s in result.statuses if s.status in (Status.HAS_ERRORS, Status.DUPLICATE)]
     if missing:
-        stdout.print(text("not-submitted-list", lang, units=", ".join(missing)))
+        stdout.print(text("not-submitted-list", lang, units=_named(missing, lang)))
     if left_out:
-        stdout.print(text("left-out-list", lang, units=", ".join(left_out)))
+        stdout.print(text("left-out-list", lang, units=_named(left_out, lang)))
     stdout.print(text("master-written", lang, path=master))
+
+
+def _named(units: list[str], lang: str) -> str:
+    """The first :data:`UNITS_NAMED` names, then how many more (the master's «Tiến độ nộp» lists them all)."""
+    named = ", ".join(units[:UNITS_NAMED])
+    if len(units) > UNITS_NAMED:
+        named += " " + text("more-units", lang, count=len(units) - UNITS_NAMED)
+    return named
 
 
 def _shown(value: float | bool | None) -> str:

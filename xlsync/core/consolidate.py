@@ -5,6 +5,10 @@ right period, and the only report of its unit.  Two reports for one unit are
 never added twice: neither is counted until the office keeps one.  Every
 unit of the plan is accounted for: included, left out (and why), or not
 submitted.
+
+:func:`judge_sources` passes the judgement on a set of sources (another
+period, two reports for one unit); ``xlsync validate`` calls it too, so a
+clerk's pre-check says what the consolidation will.
 """
 
 from __future__ import annotations
@@ -101,16 +105,8 @@ def expected_units(plan: Plan) -> list[Unit]:
 
 def consolidate(plan: Plan, sources: list[Source], period: str | None = None) -> Consolidation:
     period = period or plan.info.period
+    by_unit = judge_sources(sources, period)
     extra: list[Issue] = []
-    for source in sources:
-        # A report of another period is the source's own error: it keeps the unit out.
-        source.issues += _period_issues(source, period)
-
-    by_unit: dict[str, list[Source]] = {}
-    for source in sources:
-        if source.report is not None and source.report.unit is not None:
-            by_unit.setdefault(source.report.unit.code, []).append(source)
-
     statuses: list[UnitStatus] = []
     included: list[UnitReport] = []
     for unit in expected_units(plan):
@@ -128,6 +124,27 @@ def consolidate(plan: Plan, sources: list[Source], period: str | None = None) ->
     return Consolidation(plan, period, sources, statuses, values, results, evaluate_units(plan, values), issues)
 
 
+def judge_sources(sources: list[Source], period: str) -> dict[str, list[Source]]:
+    """The judgement on a set of sources, the same for validate and consolidate.
+
+    A report of another period, and every report after the first for one
+    unit, get an error record of their own (so the unit stays out of the
+    totals).  Records that come from a report alone (another plan, a unit
+    not in the plan) are the reader's.  Returns each unit's sources, in
+    source order.  Call it once per run: it adds to the sources' records.
+    """
+    by_unit: dict[str, list[Source]] = {}
+    for source in sources:
+        source.issues += _period_issues(source, period)
+        if source.report is not None and source.report.unit is not None:
+            by_unit.setdefault(source.report.unit.code, []).append(source)
+    for unit_code, found in by_unit.items():
+        first = found[0]
+        for other in found[1:]:
+            other.issues.append(make_issue("duplicate-unit", file=other.path, unit=unit_code, other_file=first.path))
+    return by_unit
+
+
 def _period_issues(source: Source, period: str) -> list[Issue]:
     report = source.report
     if report is None or not report.period or not period or label_key(report.period) == label_key(period):
@@ -137,14 +154,11 @@ def _period_issues(source: Source, period: str) -> list[Issue]:
 
 
 def _status(unit: Unit, found: list[Source]) -> tuple[UnitStatus, list[Issue]]:
-    """Where a unit stands, and the records that explain it."""
+    """Where a unit stands, and the records that explain it (a duplicate's are its sources' own)."""
     if not found:
         return UnitStatus(unit, Status.NOT_SUBMITTED), [make_issue("not-submitted", unit=unit.code, name=unit.name)]
     if len(found) > 1:
-        first = found[0]
-        records = [make_issue("duplicate-unit", file=other.path, unit=unit.code, other_file=first.path)
-                   for other in found[1:]]
-        return UnitStatus(unit, Status.DUPLICATE, found), records
+        return UnitStatus(unit, Status.DUPLICATE, found), []
     source = found[0]
     if source.has_errors:
         errors = sum(1 for i in source.issues if i.is_error)

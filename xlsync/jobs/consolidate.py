@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from xlsync.core.consolidate import Consolidation, Source, consolidate
-from xlsync.core.issues import CannotRun
+from xlsync.core.consolidate import Consolidation, consolidate
+from xlsync.core.issues import CannotRun, Issue
 from xlsync.io.master_xlsx import write_master
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, read_files
-
-
-def sources_from(files: list[CheckedFile]) -> list[Source]:
-    """The checked files that are reports (or unreadable), as consolidation sources.
-
-    A plan workbook or an earlier master lying in the reports folder is not a
-    report and is passed over.
-    """
-    return [
-        Source(f.path, f.report, f.issues, dict(f.workbook.metadata) if f.workbook else {})
-        for f in files
-        if f.kind in ("report", "unreadable")
-    ]
+from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, read_files, require_readable, sources_from
 
 
 def inputs_other_than(paths: Iterable[Path | str], out: str | Path) -> list[Path | str]:
@@ -33,12 +20,23 @@ def inputs_other_than(paths: Iterable[Path | str], out: str | Path) -> list[Path
 
 
 def consolidate_files(
-    files: list[CheckedFile], loaded: LoadedPlan, out: str | Path, period: str | None = None
+    files: list[CheckedFile],
+    loaded: LoadedPlan,
+    out: str | Path,
+    period: str | None = None,
+    skipped: Sequence[Issue] = (),
 ) -> Consolidation:
-    """``files`` read from sources that exclude ``out`` (see :func:`inputs_other_than`)."""
+    """``files`` read from sources that exclude ``out`` (see :func:`inputs_other_than`).
+
+    ``skipped``: the records of files found in folders and not read; they
+    lead the master's «Kiểm tra».  When files were found but none could be
+    read, nothing is written (:class:`~xlsync.jobs.validate.NoUsableSource`).
+    """
     plan = loaded.require_usable()
+    require_readable(files, list(skipped))
     check_workbooks(files, loaded)
     result = consolidate(plan, sources_from(files), period)
+    result.issues[:0] = skipped
     write_master(result, out)
     return result
 

@@ -24,9 +24,18 @@ from xlsync.io.gsheet_names import is_gsheet_source, source_name, spreadsheet_ke
 from xlsync.io.gsheets_registry import REGISTRY_FILE, RegistryEntry, SheetRegistry, registry_path
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
-from xlsync.io.xlsx_read import iter_workbook_paths
+from xlsync.io.source_files import scan_paths
 from xlsync.jobs.consolidate import consolidate_files, inputs_other_than
-from xlsync.jobs.validate import CheckedFile, Progress, ValidationRun, check_workbooks, load_source, read_files
+from xlsync.jobs.validate import (
+    CheckedFile,
+    NoUsableSource,
+    Progress,
+    ValidationRun,
+    check_sources,
+    load_source,
+    read_files,
+    require_readable,
+)
 
 if TYPE_CHECKING:
     import gspread
@@ -133,22 +142,23 @@ class SheetSource:
 class Sources:
     files: list[Path]
     sheets: list[SheetSource]
+    skipped: list[Issue] = field(default_factory=list)  # other files found in folders, each with its reason
 
     def __len__(self) -> int:
         return len(self.files) + len(self.sheets)
 
 
-def gather_sources(
-    args: Sequence[str], loaded: LoadedPlan, *, all_registered: bool = False, required: bool = True
-) -> Sources:
+def gather_sources(args: Sequence[str], loaded: LoadedPlan, *, all_registered: bool = False) -> Sources:
     """Split what the user named into workbook files (folders expanded) and Google Sheets.
 
     ``gsheet:<id>`` and sheet URLs are sheets; ``all_registered`` adds every
-    sheet of the plan's register.  A sheet named twice is read once.  With
-    ``required``, finding nothing at all cannot run.
+    sheet of the plan's register.  A sheet named twice is read once.  A
+    named file that does not exist, or finding nothing to read, cannot run;
+    the other files found in folders are warnings (``skipped``).
     """
     sheet_args = [a for a in args if is_gsheet_source(a)]
-    files = iter_workbook_paths([a for a in args if not is_gsheet_source(a)])
+    found = scan_paths([a for a in args if not is_gsheet_source(a)])
+    files = found.files
     sheets: list[SheetSource] = []
     if sheet_args or all_registered:
         registry = SheetRegistry(registry_for(loaded))
@@ -159,9 +169,9 @@ def gather_sources(
                 raise CannotRun("gsheet-registry-empty", file=str(registry.path))
             keys += [entry.spreadsheet_id for entry in registry]
         sheets = [SheetSource(key, labels.get(key, key)) for key in dict.fromkeys(keys)]
-    if required and not files and not sheets:
-        raise CannotRun("no-sources", paths=", ".join(args))
-    return Sources(files, sheets)
+    if not files and not sheets:
+        raise NoUsableSource("no-sources", found.skipped, paths=", ".join(args))
+    return Sources(files, sheets, found.skipped)
 
 
 def load_sources(
@@ -195,10 +205,12 @@ def load_sheet(client: gspread.Client | None, sheet: SheetSource, policy: RetryP
 
 def validate_sources(
     sources: Sources, loaded: LoadedPlan, client: gspread.Client | None, *,
-    policy: RetryPolicy | None = None, progress: Progress | None = None,
+    period: str | None = None, policy: RetryPolicy | None = None, progress: Progress | None = None,
 ) -> ValidationRun:
+    """Files and sheets checked, and judged together as :func:`consolidate_sources` would judge them."""
     files = load_sources(sources, loaded, client, policy=policy, progress=progress)
-    return ValidationRun(loaded, check_workbooks(files, loaded))
+    require_readable(files, sources.skipped)
+    return ValidationRun(loaded, check_sources(files, loaded, period), list(sources.skipped))
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,9 +252,9 @@ def consolidate_sources(
     """
     loaded.require_usable()  # before spending any request on a plan that cannot be used
     policy = policy or retry_policy
-    sources = Sources(inputs_other_than(sources.files, out), sources.sheets)
+    sources = Sources(inputs_other_than(sources.files, out), sources.sheets, sources.skipped)
     files = load_sources(sources, loaded, client, policy=policy, progress=progress)
-    run = ConsolidationRun(consolidate_files(files, loaded, out, period))
+    run = ConsolidationRun(consolidate_files(files, loaded, out, period, sources.skipped))
     if feedback and client is not None:
         labels = {sheet.name: sheet for sheet in sources.sheets}
         mark_sheets(client, run, files, labels, policy, checked_at or datetime.now())
@@ -251,9 +263,13 @@ def consolidate_sources(
     return run
 
 
-def source_issues(source: str, consolidation: Consolidation) -> list[Issue]:
-    """The records that belong in one source's feedback."""
-    return [i for i in consolidation.issues if i.file == source and i.code not in RESTATING_CODES]
+def issues_by_source(consolidation: Consolidation) -> dict[str, list[Issue]]:
+    """The records that belong in each source's feedback, by source name (one pass over all records)."""
+    found: dict[str, list[Issue]] = {}
+    for issue in consolidation.issues:
+        if issue.file and issue.code not in RESTATING_CODES:
+            found.setdefault(issue.file, []).append(issue)
+    return found
 
 
 def mark_sheets(
@@ -267,11 +283,12 @@ def mark_sheets(
     """Each report sheet gets its problems (or «Hợp lệ»); a sheet that cannot be written is a record."""
     from xlsync.io.gsheets import write_feedback
 
+    by_source = issues_by_source(run.consolidation)
     for item in files:
         if item.kind != "report" or not is_sheet(item):
             continue
         sheet = sheets[item.path]
-        issues = source_issues(item.path, run.consolidation)
+        issues = by_source.get(item.path, [])
         try:
             summary = write_feedback(client, item.workbook, issues, checked_at=checked_at,
                                      label=sheet.label, policy=policy)
@@ -285,10 +302,11 @@ def annotate_files(files: list[CheckedFile], consolidation: Consolidation, folde
     from xlsync.io.feedback import write_feedback_copy
 
     copies = []
+    by_source = issues_by_source(consolidation)
     for item in files:
         if item.kind != "report" or item.workbook is None or is_sheet(item):
             continue
-        issues = source_issues(item.path, consolidation)
+        issues = by_source.get(item.path, [])
         if issues:
             copies.append(write_feedback_copy(item.path, issues, folder))
     return copies

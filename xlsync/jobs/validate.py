@@ -2,7 +2,9 @@
 
 A file that cannot be read becomes an error record for that file; the other
 files are still checked.  Reports are read one by one but their values are
-checked together, in one pass of the report schema.
+checked together, in one pass of the report schema; then the reports are
+judged together exactly as the consolidation judges them (another period,
+two reports for one unit: :func:`xlsync.core.consolidate.judge_sources`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
+from xlsync.core.consolidate import Source, judge_sources
 from xlsync.core.issues import CannotRun, Issue, Report
+from xlsync.core.legacy_text import convert_workbook
 from xlsync.core.plan import Sheets
 from xlsync.core.master_check import master_issues
 from xlsync.core.plan_reader import read_plan
@@ -51,14 +55,30 @@ class CheckedFile:
 class ValidationRun:
     plan: LoadedPlan
     files: list[CheckedFile] = field(default_factory=list)
+    skipped: list[Issue] = field(default_factory=list)  # files found in folders and not read, each with its reason
 
     @property
     def report(self) -> Report:
-        return Report([i for f in self.files for i in f.issues])
+        return Report([*self.skipped, *(i for f in self.files for i in f.issues)])
 
     @property
     def reports(self) -> list[CheckedFile]:
         return [f for f in self.files if f.report is not None]
+
+
+class NoUsableSource(CannotRun):
+    """Nothing that was named could be read or checked; ``issues`` say why, file by file."""
+
+    def __init__(self, code: str, issues: list[Issue], /, **params: object) -> None:
+        super().__init__(code, **params)
+        self.issues = issues
+
+
+def require_readable(files: list[CheckedFile], skipped: list[Issue]) -> None:
+    """Spreadsheets found but none of them readable: the run cannot go on (each file's record says why)."""
+    if files and all(item.kind == "unreadable" for item in files):
+        records = [*skipped, *(issue for item in files for issue in item.issues)]
+        raise NoUsableSource("no-readable-sources", records, count=len(files))
 
 
 def classify(workbook: WorkbookData) -> FileKind:
@@ -71,29 +91,36 @@ def classify(workbook: WorkbookData) -> FileKind:
 
 
 def load_source(path: Path | str, reader: Callable[[Path | str], WorkbookData] = read_workbook) -> CheckedFile:
-    """Read one source; a file that cannot be read becomes an error record."""
+    """Read one source; a file that cannot be read becomes an error record.
+
+    Text typed in a legacy Vietnamese encoding (TCVN3, VNI) is converted
+    before anything looks at the workbook, each conversion a warning.
+    """
     try:
         workbook = reader(path)
     except CannotRun as problem:
         return CheckedFile(str(path), "unreadable", issues=[problem.as_issue(file=str(path))])
-    return CheckedFile(workbook.source, classify(workbook), workbook=workbook)
+    converted = convert_workbook(workbook)
+    return CheckedFile(workbook.source, classify(workbook), workbook=workbook, issues=converted)
 
 
 def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
-    """Read what one workbook holds, by its kind; idempotent."""
+    """Read what one workbook holds, by its kind, after the records of its reading; idempotent."""
     if item.parsed or item.workbook is None:
         return item
+    found: list[Issue] = []
     if item.kind == "plan":
-        _, item.issues = read_plan(item.workbook)
+        _, found = read_plan(item.workbook)
     elif item.kind == "score":
-        _, item.issues = read_score_sheet(item.workbook, plan.plan)
+        _, found = read_score_sheet(item.workbook, plan.plan)
     elif item.kind == "report":
-        item.report, item.issues = read_report(item.workbook, plan.plan)
+        item.report, found = read_report(item.workbook, plan.plan)
     elif item.kind == "master":
         try:
-            item.issues = master_issues(item.workbook, plan.plan)
+            found = master_issues(item.workbook, plan.plan)
         except CannotRun as problem:  # a master of another plan: a record, the other files go on
-            item.issues = [problem.as_issue(file=item.path)]
+            found = [problem.as_issue(file=item.path)]
+    item.issues += found
     item.parsed = True
     return item
 
@@ -109,6 +136,26 @@ def check_workbooks(files: list[CheckedFile], plan: LoadedPlan) -> list[CheckedF
     for item in reports:
         item.issues.sort(key=_position)
     return files
+
+
+def check_sources(files: list[CheckedFile], plan: LoadedPlan, period: str | None = None) -> list[CheckedFile]:
+    """Check what was read, then judge the reports together as the consolidation does."""
+    check_workbooks(files, plan)
+    judge_sources(sources_from(files), period or plan.plan.info.period)
+    return files
+
+
+def sources_from(files: list[CheckedFile]) -> list[Source]:
+    """The checked files that are reports (or unreadable), as consolidation sources.
+
+    A plan workbook or an earlier master lying in the reports folder is not a
+    report and is passed over.  Each source shares its file's list of records.
+    """
+    return [
+        Source(f.path, f.report, f.issues, dict(f.workbook.metadata) if f.workbook else {})
+        for f in files
+        if f.kind in ("report", "unreadable")
+    ]
 
 
 def read_files(paths: Iterable[Path | str], plan: LoadedPlan, progress: Progress | None = None) -> list[CheckedFile]:
@@ -174,9 +221,9 @@ def _read_in_worker(path: Path | str) -> CheckedFile:
 
 
 def validate_paths(
-    paths: Iterable[Path | str], plan: LoadedPlan, progress: Progress | None = None
+    paths: Iterable[Path | str], plan: LoadedPlan, progress: Progress | None = None, period: str | None = None
 ) -> ValidationRun:
-    return ValidationRun(plan, check_workbooks(read_files(paths, plan, progress), plan))
+    return ValidationRun(plan, check_sources(read_files(paths, plan, progress), plan, period))
 
 
 def _position(issue: Issue) -> tuple:
