@@ -76,3 +76,10 @@ def test_attainment_and_verdict(comparison, target, actual, ratio, ok):
     assert achieved(comparison, target, actual) is ok
     got = attainment_ratio(comparison, target, actual)
     assert got == (None if ratio is None else pytest.approx(ratio))
+
+
+@pytest.mark.parametrize(("comparison", "met"), [(Comparison.LE, True), (Comparison.LT, False)])
+def test_an_at_most_target_met_exactly(comparison, met):
+    """Tỷ lệ hộ nghèo ≤ 3,22 % with an actual of exactly 3,22 %: «Đạt»; with "<" it is not."""
+    assert achieved(comparison, 3.22, 3.22) is met
+    assert attainment_ratio(comparison, 3.22, 3.22) == 100.0

@@ -123,3 +123,15 @@ def test_decimals_round_trip(value):
 @given(st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda v: round(v, 2)))
 def test_percent_round_trip_with_sign(value):
     assert parse_number(format_number(value) + "%", percent=True).value == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1.2345", 1.2345), ("1,2345", 1.2345), ("12.34567", 12.34567)])
+def test_four_or_more_digits_after_one_separator_are_decimals(text, expected):
+    """A thousands group has exactly three digits: "1.2345" can only be a decimal."""
+    reading = parse_number(text)
+    assert (reading.value, reading.status, reading.other) == (expected, "ok", None)
+
+
+def test_three_digits_after_one_dot_stay_ambiguous():
+    reading = parse_number("1.234")
+    assert (reading.value, reading.status, reading.other) == (1234.0, "ambiguous", 1.234)

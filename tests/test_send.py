@@ -336,6 +336,33 @@ def test_refused_recipient_is_reported_and_the_others_receive_it(cli, master, pl
     assert log_rows(master)[1][3:] == ["; ".join(others), f"{refused} ({reply})"]
 
 
+class Greylisting(RecordingHandler):
+    """Answers RCPT for the greylisted addresses with a temporary refusal, as greylisting servers do."""
+
+    def __init__(self, greylisted: set[str]) -> None:
+        super().__init__()
+        self.greylisted = greylisted
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.greylisted:
+            return f"450 4.2.0 <{address}>: Recipient address rejected: Greylisted, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def test_a_temporary_refusal_of_a_recipient_counts_as_not_delivered(cli, master, plan, smtp_env):
+    greylisted = "hdnd@sontay.example.com"
+    others = [r.email for r in plan.recipients if r.email != greylisted]
+    with running_server(Greylisting({greylisted})) as server:
+        smtp_env(server.port)
+        code, out, _ = cli("send", master)
+
+    assert code == 1
+    assert [m.rcpt_tos for m in server.handler.messages] == [others]
+    reply = f"450 4.2.0 <{greylisted}>: Recipient address rejected: Greylisted, try again later"
+    assert f"Máy chủ thư từ chối, CHƯA gửi tới (1): {greylisted} ({reply})." in " ".join(out.split())
+    assert log_rows(master)[1][3:] == ["; ".join(others), f"{greylisted} ({reply})"]
+
+
 def test_connection_lost_during_the_message_is_logged_as_unconfirmed(cli, master, plan, smtp_env):
     with running_server(RecordingHandler(drop_after_data=True)) as server:
         smtp_env(server.port)
