@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
+
+import pytest
+
+from xlsync.core.issues import CannotRun
+from xlsync.io.xlsx_read import read_workbook
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -112,6 +120,45 @@ def write_zip_with_filler(path: Path, parts: dict[str, bytes], filler_name: str,
         out.write(central)
         out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), directory_offset, 0))
     return size
+
+
+# --- reading in a child process ------------------------------------------------------------------
+
+
+def run_isolated(path: Path) -> dict:
+    """read_workbook(path) in a child process limited to 2 GB of address space.
+
+    Returns the outcome (sheet row counts, or the CannotRun code and params),
+    the seconds spent and the growth of peak resident memory in MB.  If a
+    check were missing, the child would die on the limit instead of the machine.
+    """
+    script = """
+import json, resource, sys, time
+from xlsync.core.issues import CannotRun
+from xlsync.io.xlsx_read import read_workbook
+limit = 2 * 1024 ** 3
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+try:
+    book = read_workbook(sys.argv[1])
+    outcome = {"rows": {name: len(sheet.rows) for name, sheet in book.sheets.items()}}
+except CannotRun as exc:
+    outcome = {"code": exc.code, "params": {k: str(v) for k, v in exc.params.items()}}
+outcome["seconds"] = time.perf_counter() - start
+outcome["growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps(outcome))
+"""
+    done = subprocess.run([sys.executable, "-P", "-c", script, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"child died ({done.returncode}): {done.stderr[-1500:]}"
+    return json.loads(done.stdout)
+
+
+def refusal(path: Path, **kwargs) -> CannotRun:
+    """The CannotRun that reading ``path`` raises."""
+    with pytest.raises(CannotRun) as caught:
+        read_workbook(path, **kwargs)
+    return caught.value
 
 
 SHEET_HEAD = sheet_xml("").split("<sheetData>")[0].encode() + b"<sheetData>"
