@@ -125,7 +125,7 @@ def write_zip_with_filler(path: Path, parts: dict[str, bytes], filler_name: str,
 # --- reading in a child process ------------------------------------------------------------------
 
 
-def run_isolated(path: Path) -> dict:
+def run_isolated(path: Path, timeout: float = 120) -> dict:
     """read_workbook(path) in a child process limited to 2 GB of address space.
 
     Returns the outcome (sheet row counts, or the CannotRun code and params),
@@ -149,7 +149,11 @@ outcome["seconds"] = time.perf_counter() - start
 outcome["growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(json.dumps(outcome))
 """
-    done = subprocess.run([sys.executable, "-P", "-c", script, str(path)], capture_output=True, text=True, timeout=120)
+    try:
+        done = subprocess.run([sys.executable, "-P", "-c", script, str(path)], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading {path.name} did not end within {timeout} s")
     assert done.returncode == 0, f"child died ({done.returncode}): {done.stderr[-1500:]}"
     return json.loads(done.stdout)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import time
 from pathlib import Path
 
 import olefile
@@ -249,6 +250,18 @@ def test_an_ods_too_large_to_hold_is_refused_before_calamine_sees_it(tmp_path: P
     assert outcome["code"] == "sheet-too-large"
     assert outcome["params"]["cell"] == far_cell
     assert outcome["seconds"] < 5
+
+
+@pytest.mark.parametrize("cut", ["truncated", "unclosed-tags"])
+def test_an_ods_whose_content_is_not_well_formed_is_refused_before_calamine_loops_forever(tmp_path: Path, cut: str):
+    # calamine reads a table until its end tag and ignores the end of the document: it would never return.
+    parts = ods_parts({"S": _ods_row(_ods_value(1)) * 50 + ("<table:table-cell " * 100_000 if cut != "truncated" else "")})
+    if cut == "truncated":  # a download cut in the middle of the table
+        parts["content.xml"] = parts["content.xml"][: parts["content.xml"].index(b"</table:table>") - 40]
+    outcome = run_isolated(write_zip(tmp_path / f"{cut}.ods", parts), timeout=20)
+    assert outcome["code"] == "corrupt-workbook"
+    assert outcome["params"]["detail"].startswith("content.xml: ")
+    assert outcome["seconds"] < 3
 
 
 def test_an_ods_zip_bomb_is_refused_from_the_directory(tmp_path: Path):

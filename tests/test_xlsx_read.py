@@ -385,6 +385,14 @@ def test_far_cells_are_found_in_prefixed_sheets_and_cells_without_references(tmp
     assert 1_048_576 * 20 > MAX_SHEET_CELLS
 
 
+def test_a_sheet_of_unclosed_tags_is_refused_in_linear_time(tmp_path: Path):
+    # Each "<c" without a ">" once made the extent walk scan to the end of the part: quadratic time.
+    path = write_xlsx(tmp_path / "mo.xlsx", {"S": sheet_xml(TABLE_ROWS + "<c s=1 " * 30_000)})
+    started = time.perf_counter()
+    assert refusal(path).code == "corrupt-workbook"
+    assert time.perf_counter() - started < 3
+
+
 def test_wide_and_long_sheets_within_the_limit_are_read(tmp_path: Path):
     # Two-letter columns and five-digit rows leave the fast check: the walk must accept them.
     rows = TABLE_ROWS + '<row r="20000"><c r="AD20000"><v>7</v></c></row>'

@@ -86,7 +86,7 @@ _NUMBER_FORMAT = re.compile(rb"<" + _PREFIX + rb"numFmt(?=[\s/>])([^>]*)>")
 _CELL_XFS = re.compile(rb"<" + _PREFIX + rb"cellXfs(?=[\s>])[^>]*>(.*?)</" + _PREFIX + rb"cellXfs>", re.S)
 _XF = re.compile(rb"<" + _PREFIX + rb"xf(?=[\s/>])([^>]*)>")
 _ROW_OR_CELL = re.compile(
-    rb"<" + _PREFIX + rb"(?:row(?=[\s/>])([^>]*)>|c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"c>))",
+    rb"<" + _PREFIX + rb"(?:row(?=[\s/>])([^<>]*)>|c(?=[\s/>])([^<>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"c>))",
     re.S,
 )
 _FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"f>)", re.S)

@@ -34,17 +34,18 @@ from xlsync.io.cell_facts import SheetFacts, xml_attributes
 
 _TAG = re.compile(
     rb"<(/?)(table:table|table:table-row|table:table-cell|table:covered-table-cell)(?=[\s/>])"
-    rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+    rb"""((?:[^<>"']++|"[^<"]*+"|'[^<']*+')*+)>"""  # no "<" inside a tag: each try ends at the next tag
 )
 _PARAGRAPH = re.compile(rb"<text:p(?=[\s/>])")
 _MARKUP = re.compile(rb"<[^>]*>")
-_SPACES = re.compile(rb"<text:s(?=[\s/>])([^>]*)>")
+_SPACES = re.compile(rb"<text:s(?=[\s/>])([^<>]*)>")
 # calamine's value attributes: any of them (or a formula) makes a cell hold something.
 _VALUE_ATTRIBUTES = (
     b"office:value", b"office:string-value", b"office:date-value", b"office:time-value",
     b"office:boolean-value", b"office:value-type", b"table:formula",
 )
-_CELL_TAGS = (b"table:table-cell", b"table:covered-table-cell")
+# A cell's start tag holding none of these is one empty cell: no need to read its attributes.
+_CELL_MARKERS = (b"office:", b"table:formula", b"repeated", b"spanned", b"calcext:")
 # Excel holds at most 32,767 characters in a cell; calamine writes each <text:s text:c="N"/> out as N spaces.
 MAX_REPEATED_SPACES = 32_767
 
@@ -152,6 +153,10 @@ def _end_row(walk: _Walk) -> None:
 
 
 def _cell_start(walk: _Walk, raw: bytes) -> None:
+    if not any(marker in raw for marker in _CELL_MARKERS):  # a single empty cell, at most styled
+        walk.cell = None
+        walk.column += 1
+        return
     attributes = xml_attributes(raw)
     columns = _repeats(attributes.get(b"table:number-columns-repeated"))
     if any(name in attributes for name in _VALUE_ATTRIBUTES):
@@ -177,9 +182,10 @@ def _cell_content(walk: _Walk, body: bytes) -> None:
     elif formula is not None and value_type is None and b"calcext:value-type" not in attributes:
         if _PARAGRAPH.search(body) is None:
             noted.append(_replace(span, "formula", _formula_text(formula)))
-    merged = (_count(attributes.get(b"table:number-rows-spanned")), _count(attributes.get(b"table:number-columns-spanned")))
-    if merged != (1, 1):
-        noted.append(_Span(span.row, span.rows, span.column, span.columns, "merge", size=merged))
+    if b"table:number-rows-spanned" in attributes or b"table:number-columns-spanned" in attributes:
+        size = (_count(attributes.get(b"table:number-rows-spanned")), _count(attributes.get(b"table:number-columns-spanned")))
+        if size != (1, 1):
+            noted.append(_Span(span.row, span.rows, span.column, span.columns, "merge", size=size))
 
 
 def _replace(span: _Span, kind: str, text: str = "") -> _Span:

@@ -70,7 +70,8 @@ _UNUSUAL_CELL_TAG = re.compile(rb'<c(?![\w.:-]| r=")')  # a cell whose first att
 _PREFIXED_CELL_TAG = re.compile(rb":c[\s/>]")
 _UNUSUALREF_ATTRIBUTES = (b'\tr="', b'\nr="', b'\rr="')
 
-_ROW_OR_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+# "<" cannot appear inside a tag: stopping there keeps a file of unclosed tags from costing quadratic time.
+_ROW_OR_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^<>]*)>")
 REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 
 
