@@ -15,6 +15,8 @@ may be built to exhaust memory.  Checks, in order, each with its own code:
   OpenDocument spreadsheet (.ods, read), a Word .docx, a PowerPoint .pptx
   or a binary .xlsb (named, not read), or no ``xl/workbook.xml`` (damaged);
 * XML with a DOCTYPE (entity bombs): no spreadsheet program writes one;
+* an .ods whose content.xml is not well-formed: calamine never returns
+  when the document ends inside a table;
 * a sheet whose cells span an area too large to hold (:mod:`xml_checks`
   for .xlsx, :mod:`ods_content` for .ods).
 

@@ -20,11 +20,12 @@ own markup: ``percent_cells`` (a number shown with a % format),
 ``formulas_without_value``, ``error_cells`` and ``merged``.
 
 * .xlsx/.xlsm: from the sheet parts the checks unpacked
-  (:mod:`xlsync.io.cell_facts`);
-* .ods: from content.xml (:mod:`xlsync.io.ods_content`): percentage cells,
-  LibreOffice's error results, formulas with no stored result, merges;
+  (:mod:`xlsync.io.cell_facts`); merged ranges from calamine;
 * .xls: from the BIFF records (:mod:`xlsync.io.xls_records`): % number
-  formats, error results, merges.  An .xls always stores formula results.
+  formats and error results; merged ranges from calamine.  An .xls always
+  stores formula results;
+* .ods: from content.xml (:mod:`xlsync.io.ods_content`): percentage cells,
+  LibreOffice's error results, formulas with no stored result, merges.
 
 A source that cannot tell (a % typed in a cell the markup does not show as
 such) leaves the facts empty, so a fraction in a percent element stays a
