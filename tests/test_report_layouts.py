@@ -377,9 +377,18 @@ def test_a_formula_without_a_stored_value_or_with_an_error_is_said_as_such(plan,
         ("formula-error", cells["SO_HO"]),
         ("missing-cell", cells["HO_NGHEO"]),
     ]
-    assert "«=SUM(D30:D31)»" in issues[0].message_vi
+    assert "có công thức «=SUM(D30:D31)» nhưng" in issues[0].message_vi
     assert "#DIV/0!" in issues[1].message_vi
     assert report.values["DAN_SO"].value is None
+
+
+def test_a_shared_formula_without_its_own_text_is_still_named_a_formula(plan, village):
+    cells = value_cells(plan, "T01")
+    village[cells["DAN_SO"]] = None
+    village.formulas[parse_address(cells["DAN_SO"])] = ""  # a shared formula's later cell
+    _, records, issues = read(village, plan)
+    assert records == [("formula-without-value", cells["DAN_SO"])]
+    assert issues[0].message_vi.startswith(f"Ô {cells['DAN_SO']}: có công thức nhưng tệp không lưu kết quả")
 
 
 # --- real files ---------------------------------------------------------------

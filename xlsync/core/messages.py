@@ -64,9 +64,9 @@ RECORDS: dict[str, Entry] = {
     ),
     "formula-without-value": Entry(
         E,
-        "Ô {cell}: có công thức «{formula}» nhưng tệp không lưu kết quả của nó (tệp do một chương trình "
+        "Ô {cell}: có công thức{formula} nhưng tệp không lưu kết quả của nó (tệp do một chương trình "
         "tạo ra hoặc chưa được tính lại). Mở tệp bằng Excel, để Excel tính xong rồi lưu lại.",
-        "Cell {cell}: holds the formula '{formula}' but the file stores no result for it (the file was made by "
+        "Cell {cell}: holds a formula{formula} but the file stores no result for it (the file was made by "
         "a program or never recalculated). Open it in Excel, let Excel calculate, then save it.",
     ),
     "formula-error": Entry(

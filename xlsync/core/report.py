@@ -160,8 +160,9 @@ def _read_value(
             error = sheet.error_cells[position]
             return None, [make_issue("formula-error", **{**where, "value": error}, error=error)]
         if position in sheet.formulas_without_value:
-            return None, [make_issue("formula-without-value", **where,
-                                     formula=sheet.formulas_without_value[position])]
+            formula = sheet.formulas_without_value[position]
+            # A shared formula's later cells carry no text of their own: name it only when known.
+            return None, [make_issue("formula-without-value", **where, formula=f" «{formula}»" if formula else "")]
     if (element.kind is Kind.PERCENT and reading.from_number_cell and position in sheet.percent_cells
             and isinstance(reading.value, float)):
         # round: 0.648 * 100 is 64.80000000000001, and the user typed 64,8.
