@@ -10,7 +10,6 @@ message must never be the thing that crashes.
 from __future__ import annotations
 
 import os
-import string
 from dataclasses import dataclass
 from typing import Literal, Mapping
 
@@ -317,8 +316,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "no-sources": Entry(
         E,
-        "Không tìm thấy báo cáo nào (.xlsx) trong: {paths}.",
-        "No report workbooks (.xlsx) found in: {paths}.",
+        "Không tìm thấy báo cáo nào (.xlsx, .xlsm, .xls, .ods) trong: {paths}.",
+        "No report workbooks (.xlsx, .xlsm, .xls, .ods) found in: {paths}.",
     ),
     "plan-has-errors": Entry(
         E,
@@ -500,10 +499,22 @@ RECORDS: dict[str, Entry] = {
     ),
     "master-unit-missing": Entry(
         E,
-        "Trang «{sheet}» không có cột số liệu của {unit} ({name}), dù trang «Tiến độ nộp» ghi đơn vị này "
+        "Trang «{sheet}» không có dòng số liệu của {unit} ({name}), dù trang «Tiến độ nộp» ghi đơn vị này "
         "được tổng hợp.",
-        "Sheet '{sheet}' has no column of figures for {unit} ({name}), although the 'Tiến độ nộp' sheet says "
+        "Sheet '{sheet}' has no row of figures for {unit} ({name}), although the 'Tiến độ nộp' sheet says "
         "this unit is in the totals.",
+    ),
+    "master-too-large": Entry(
+        E,
+        "Không lập được sổ tổng hợp: trang «{sheet}» cần {rows} dòng, {columns} cột, quá giới hạn của Excel "
+        "(1.048.576 dòng, 16.384 cột). Hãy tổng hợp riêng từng phần danh sách đơn vị.",
+        "Cannot write the master: sheet '{sheet}' needs {rows} rows and {columns} columns, beyond Excel's "
+        "limits (1,048,576 rows, 16,384 columns). Consolidate the list of units in parts.",
+    ),
+    "master-element-missing": Entry(
+        E,
+        "Trang «{sheet}» không có cột «{name}» (mã {code}) trong bảng số liệu.",
+        "Sheet '{sheet}' has no column '{name}' (code {code}) in the table of figures.",
     ),
     "master-plan-changed": Entry(
         W,
@@ -1151,11 +1162,10 @@ class _Blank(dict):
         return ""
 
 
-_formatter = string.Formatter()
-
-
 def render(template: str, fields: Mapping[str, object]) -> str:
-    return _formatter.vformat(template, (), _Blank(fields))
+    # format_map with a mapping that answers every key: several times faster than a Formatter,
+    # which counts when a run of 10,000 reports builds 200,000 records.
+    return template.format_map(_Blank(fields))
 
 
 def current_lang(lang: str | None = None) -> str:
