@@ -39,7 +39,7 @@ from xlsync.excel.control import STATUS_FILLS  # noqa: E402
 CONTROL = layout.CONTROL_SHEET
 REPORT_SHEET = "Báo cáo"
 SUMMARY, BY_UNIT = MasterSheets.SUMMARY, MasterSheets.BY_UNIT
-POOR_T01 = "E6"  # «Theo đơn vị»: HO_NGHEO (row 6) of T01 (column E)
+POOR_T01 = "E7"  # «Theo đơn vị»: HO_NGHEO (column E) of T01 (row 7)
 POOR_CELL = "D13"  # a village report: Số hộ nghèo
 
 
@@ -163,6 +163,28 @@ def test_check_marks_exactly_the_one_bad_cell_of_a_report(folder: Path) -> None:
     )
 
 
+def test_check_of_last_years_report_says_so_at_the_period_cell(folder: Path) -> None:
+    report = edited(village_report(folder), REPORT_SHEET, {"B7": "Năm 2023"})
+    book = book_from_xlsx(report)
+    macros.validate_book(book)
+
+    # The button judges the period as validate and consolidate do: no false «Hợp lệ».
+    assert set(marks(book)) == {(REPORT_SHEET, "B7")}
+    assert marks(book)[(REPORT_SHEET, "B7")][0] == ("color", ERROR_FILL)
+    assert writes(book)[("Kiểm tra", "B2")] == "other-period"
+    assert alert(book).startswith("Có 1 lỗi, 0 cảnh báo trong «bao-cao-t01-thon-1.xlsx».")
+
+
+def test_check_converts_tcvn3_text_and_says_so(folder: Path) -> None:
+    report = edited(village_report(folder), REPORT_SHEET, {"B6": "Th«n 1"})
+    book = book_from_xlsx(report)
+    macros.validate_book(book)
+
+    assert writes(book)[("Kiểm tra", "B2")] == "legacy-encoding-converted"
+    assert "ô B6: «Th«n 1» → «Thôn 1»" in writes(book)[("Kiểm tra", "F2")]
+    assert ("Kiểm tra", "B3") not in writes(book)  # the only record: the unit's name is not a problem
+
+
 def test_check_from_the_control_workbook_marks_the_other_open_book(
     folder: Path, control_path: Path
 ) -> None:
@@ -225,7 +247,7 @@ def test_check_of_an_edited_master_finds_the_figure_and_the_stale_actuals(folder
     found = marks(book)
     assert set(found) == {(BY_UNIT, POOR_T01), (SUMMARY, f"G{vh07}"), (SUMMARY, f"G{vh11}")}
     assert found[(BY_UNIT, POOR_T01)][1] == (
-        "addNote", "• Ô E6: Số hộ nghèo (300) lớn hơn Tổng số hộ (245, ô E5)."
+        "addNote", "• Ô E7: Số hộ nghèo (300) lớn hơn Tổng số hộ (245, ô D7)."
     )
     assert found[(SUMMARY, f"G{vh07}")][1][1].startswith("• Ô G{}: «Thực hiện» của chỉ tiêu VH07 ghi 2,87".format(vh07))
     # The master's own «Kiểm tra» (the consolidation's records) is left alone.
@@ -280,8 +302,8 @@ def test_recompute_writes_the_new_actual_where_it_belongs(folder: Path) -> None:
     columns = Columns(comparison=4, target=5, actual=6)
     assert written[(SUMMARY, f"H{vh07}")] == ratio_formula(vh07 - 1, columns)
     assert written[(SUMMARY, f"I{vh07}")] == verdict_formula(vh07 - 1, columns)
-    # Totals of «Theo đơn vị» get their formulas back: HO_NGHEO is row 6, units D..T, «Toàn xã» U.
-    assert written[(BY_UNIT, "U6")] == "=SUM(D6:T6)"
+    # Totals of «Theo đơn vị» get their formulas back: HO_NGHEO is column E, units rows 6..22, «Toàn xã» row 5.
+    assert written[(BY_UNIT, "E5")] == "=SUM(E6:E22)"
     # T01's own target for VH07 (table below the figures): 100 × 20 / 245.
     t01_row = _unit_target_row(master, "T01", "VH07")
     assert written[(BY_UNIT, f"G{t01_row}")] == pytest.approx(8.163265, abs=1e-9)
@@ -307,7 +329,7 @@ def test_recompute_checks_the_figures_again_and_marks_a_bad_one(folder: Path) ->
     book = book_from_xlsx(master)
     macros.recompute_book(book)
     assert marks(book) == {
-        (BY_UNIT, POOR_T01): [("color", ERROR_FILL), ("addNote", "• Ô E6: Số hộ nghèo (300) lớn hơn Tổng số hộ (245, ô E5).")]
+        (BY_UNIT, POOR_T01): [("color", ERROR_FILL), ("addNote", "• Ô E7: Số hộ nghèo (300) lớn hơn Tổng số hộ (245, ô D7).")]
     }
     assert "Kiểm tra lại số liệu: 1 lỗi, 0 cảnh báo." in alert(book)
 
