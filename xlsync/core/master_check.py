@@ -51,7 +51,7 @@ def sending_issues(workbook: WorkbookData, master: MasterData) -> list[Issue]:
 
 def blocking_issues(issues: list[Issue], allow_warnings: bool) -> list[Issue]:
     """The issues that stop the sending: errors, and warnings unless accepted."""
-    return [i for i in issues if i.is_error or not allow_warnings]
+    return [i for i in issues if i.is_error or (i.is_warning and not allow_warnings)]
 
 
 def _plan_version_issues(master: MasterData, plan: Plan, file: str) -> list[Issue]:
@@ -98,7 +98,7 @@ def figure_issues(workbook: WorkbookData, master: MasterData) -> list[Issue]:
 
 
 def _missing_figures(workbook: WorkbookData, master: MasterData) -> list[Issue]:
-    """Columns, rows and cells of included units that «Theo đơn vị» lacks."""
+    """Rows, columns and cells of included units that «Theo đơn vị» lacks."""
     sheet = workbook.sheet(MasterSheets.BY_UNIT)
     consolidation = master.consolidation
     plan = consolidation.plan
@@ -107,23 +107,24 @@ def _missing_figures(workbook: WorkbookData, master: MasterData) -> list[Issue]:
         # «Thực hiện» on «Tổng hợp» now disagrees with the (empty) figures.
         return []
     where = {"file": workbook.source, "sheet": sheet.name}
-    with_column = {unit for unit, _ in master.value_cells}
-    with_row = {code for _, code in master.value_cells}
+    with_row = {unit for unit, _ in master.value_cells}
+    with_column = {code for _, code in master.value_cells}
     issues: list[Issue] = []
-    missing_rows: set[str] = set()
+    missing_columns: set[str] = set()
     for status in consolidation.statuses:
         unit = status.unit
         if not status.included:
             continue
-        if unit.code not in with_column:
+        if unit.code not in with_row:
             issues.append(make_issue("master-unit-missing", **where, unit=unit.code, name=unit.name))
             continue
         for element in plan.elements_for(unit):
             address = master.value_cells.get((unit.code, element.code))
             if address is None:
-                if element.code not in with_row and element.code not in missing_rows:
-                    missing_rows.add(element.code)
-                    issues.append(make_issue("missing-row", **where, code=element.code, name=element.name))
+                if element.code not in with_column and element.code not in missing_columns:
+                    missing_columns.add(element.code)
+                    issues.append(make_issue("master-element-missing", **where, code=element.code,
+                                             name=element.name))
             elif is_blank(sheet.cell(*parse_address(address))):
                 issues.append(make_issue("missing-cell", **where, cell=address, name=element.name))
     return issues
