@@ -190,7 +190,7 @@ def test_a_percent_formatted_target_of_a_percent_indicator_is_read_as_shown(edit
     assert achieved(vh03.comparison, vh03.target, 95.88) is False
     [record] = [i for i in issues if i.code != "conflicting-targets"]
     assert (record.code, record.severity, record.cell) == ("percent-format-read", "info", f"F{VH03_ROW}")
-    assert record.message_vi == f"Ô F{VH03_ROW}: ô định dạng phần trăm; «96,5%» đã được đọc là 96,5 (%)."
+    assert record.message_vi == f"Ô F{VH03_ROW} (cột «Kế hoạch»): ô định dạng phần trăm; «96,5%» đã được đọc là 96,5 (%)."
 
 
 def test_a_percent_formatted_target_of_a_count_keeps_the_stored_value(edited_plan):
@@ -242,3 +242,13 @@ def test_a_percent_formatted_award_quota_is_read_as_shown(edited_plan):
     loaded = load_plan_file(edited_plan({"Khen thưởng": {"D3": 0.3}}, percent={"Khen thưởng": "D3"}))
     assert [a.quota_percent for a in loaded.plan.award_rules] == [None, 30.0]
     assert _records(loaded) == [("percent-format-read", "info", "Khen thưởng", "D3")]
+
+
+def test_an_unreadable_plan_figure_names_its_column(edited_plan):
+    loaded = load_plan_file(edited_plan({"Chỉ tiêu": {f"F{KT06_ROW}": "khoảng 2"}}))
+    found = [i for i in loaded.issues if i.code == "type-error"]
+    assert [(i.cell, i.message_vi) for i in found] == [(
+        f"F{KT06_ROW}",
+        f"Ô F{KT06_ROW} (cột «Kế hoạch»): «khoảng 2» không phải là số. Chỉ nhập con số, ví dụ 1.234 hoặc 96,5.",
+    )]
+    assert found[0].message_en.startswith(f"Cell F{KT06_ROW} (column 'Kế hoạch'): 'khoảng 2' is not a number.")

@@ -76,6 +76,12 @@ def make_issue(
     )
 
 
+def column_fields(column: str) -> dict[str, str]:
+    """Fields naming a labelled column after the cell («Ô E22 (cột «Kế hoạch»): …»), for tables whose
+    columns mean different things (the plan's sheets), where the address alone says little."""
+    return {"column_vi": f" (cột «{column}»)", "column_en": f" (column '{column}')"}
+
+
 def severity_word(issue: Issue, lang: str = "vi") -> str:
     """«Lỗi» / «Cảnh báo» / «Thông tin» (or English) for tables and annotated copies."""
     return text(f"severity-{issue.severity}", lang)

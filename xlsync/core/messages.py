@@ -27,52 +27,52 @@ RECORDS: dict[str, Entry] = {
     # --- cell values -------------------------------------------------------
     "type-error": Entry(
         E,
-        "Ô {cell}: «{value}» không phải là số. Chỉ nhập con số, ví dụ 1.234 hoặc 96,5.",
-        "Cell {cell}: '{value}' is not a number. Enter digits only, e.g. 1.234 or 96,5.",
+        "Ô {cell}{column_vi}: «{value}» không phải là số. Chỉ nhập con số, ví dụ 1.234 hoặc 96,5.",
+        "Cell {cell}{column_en}: '{value}' is not a number. Enter digits only, e.g. 1.234 or 96,5.",
     ),
     "invalid-pass-fail": Entry(
         E,
-        "Ô {cell}: «{value}» không hợp lệ. Chọn «Đạt» hoặc «Chưa đạt».",
-        "Cell {cell}: '{value}' is not valid. Choose 'Đạt' (achieved) or 'Chưa đạt' (not achieved).",
+        "Ô {cell}{column_vi}: «{value}» không hợp lệ. Chọn «Đạt» hoặc «Chưa đạt».",
+        "Cell {cell}{column_en}: '{value}' is not valid. Choose 'Đạt' (achieved) or 'Chưa đạt' (not achieved).",
     ),
     "ambiguous-number": Entry(
         W,
-        "Ô {cell}: «{value}» có thể hiểu hai cách; đã đọc là {reading} theo cách viết Việt Nam "
+        "Ô {cell}{column_vi}: «{value}» có thể hiểu hai cách; đã đọc là {reading} theo cách viết Việt Nam "
         "(dấu chấm phân cách hàng nghìn, dấu phẩy là thập phân). Nếu ý bạn là {other}, hãy sửa lại.",
-        "Cell {cell}: '{value}' can be read two ways; read as {reading} by the Vietnamese convention "
+        "Cell {cell}{column_en}: '{value}' can be read two ways; read as {reading} by the Vietnamese convention "
         "(dot for thousands, comma for decimals). If you meant {other}, please correct it.",
     ),
     "foreign-number-format": Entry(
         W,
-        "Ô {cell}: «{value}» viết theo kiểu nước ngoài; đã đọc là {reading}. "
+        "Ô {cell}{column_vi}: «{value}» viết theo kiểu nước ngoài; đã đọc là {reading}. "
         "Cách viết Việt Nam: dấu chấm phân cách hàng nghìn, dấu phẩy là thập phân.",
-        "Cell {cell}: '{value}' uses a foreign number format; read as {reading}. "
+        "Cell {cell}{column_en}: '{value}' uses a foreign number format; read as {reading}. "
         "Vietnamese style: dot for thousands, comma for decimals.",
     ),
     "percent-as-fraction": Entry(
         W,
-        "Ô {cell}: tỷ lệ {value} rất nhỏ; có thể Excel đã lưu «{percent}%» thành {value}. "
+        "Ô {cell}{column_vi}: tỷ lệ {value} rất nhỏ; có thể Excel đã lưu «{percent}%» thành {value}. "
         "Hãy nhập tỷ lệ dạng 0–100, ví dụ 96,5.",
-        "Cell {cell}: the rate {value} is very small; Excel may have stored '{percent}%' as {value}. "
+        "Cell {cell}{column_en}: the rate {value} is very small; Excel may have stored '{percent}%' as {value}. "
         "Enter rates as 0–100, e.g. 96,5.",
     ),
     "percent-format-read": Entry(
         I,
-        "Ô {cell}: ô định dạng phần trăm; «{shown}» đã được đọc là {percent} (%).",
-        "Cell {cell}: a percent-formatted cell; '{shown}' was read as {percent} (%).",
+        "Ô {cell}{column_vi}: ô định dạng phần trăm; «{shown}» đã được đọc là {percent} (%).",
+        "Cell {cell}{column_en}: a percent-formatted cell; '{shown}' was read as {percent} (%).",
     ),
     "formula-without-value": Entry(
         E,
-        "Ô {cell}: có công thức{formula} nhưng tệp không lưu kết quả của nó (tệp do một chương trình "
+        "Ô {cell}{column_vi}: có công thức{formula} nhưng tệp không lưu kết quả của nó (tệp do một chương trình "
         "tạo ra hoặc chưa được tính lại). Mở tệp bằng Excel, để Excel tính xong rồi lưu lại.",
-        "Cell {cell}: holds a formula{formula} but the file stores no result for it (the file was made by "
+        "Cell {cell}{column_en}: holds a formula{formula} but the file stores no result for it (the file was made by "
         "a program or never recalculated). Open it in Excel, let Excel calculate, then save it.",
     ),
     "formula-error": Entry(
         E,
-        "Ô {cell}: công thức cho kết quả lỗi {error} (ví dụ chia cho 0 hoặc tham chiếu ô đã xóa). "
+        "Ô {cell}{column_vi}: công thức cho kết quả lỗi {error} (ví dụ chia cho 0 hoặc tham chiếu ô đã xóa). "
         "Hãy sửa công thức hoặc nhập con số.",
-        "Cell {cell}: the formula gives the error {error} (e.g. division by zero or a deleted reference). "
+        "Cell {cell}{column_en}: the formula gives the error {error} (e.g. division by zero or a deleted reference). "
         "Correct the formula or type the figure.",
     ),
     "legacy-encoding-converted": Entry(
@@ -120,8 +120,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "value-without-header": Entry(
         W,
-        "Ô {cell}: «{value}» nằm ở cột không có tiêu đề nên không được đọc. Hãy ghi vào đúng cột hoặc xóa đi.",
-        "Cell {cell}: '{value}' is in a column without a header, so it is not read. Move it to the right "
+        "Ô {cell}{column_vi}: «{value}» nằm ở cột không có tiêu đề nên không được đọc. Hãy ghi vào đúng cột hoặc xóa đi.",
+        "Cell {cell}{column_en}: '{value}' is in a column without a header, so it is not read. Move it to the right "
         "column or delete it.",
     ),
     "negative-value": Entry(
@@ -136,14 +136,14 @@ RECORDS: dict[str, Entry] = {
     ),
     "percent-out-of-range": Entry(
         E,
-        "Ô {cell}: tỷ lệ «{value}» phải nằm trong khoảng 0 đến 100.",
-        "Cell {cell}: the rate '{value}' must be between 0 and 100.",
+        "Ô {cell}{column_vi}: tỷ lệ «{value}» phải nằm trong khoảng 0 đến 100.",
+        "Cell {cell}{column_en}: the rate '{value}' must be between 0 and 100.",
     ),
     "numerator-exceeds-denominator": Entry(
         E,
-        "Ô {cell}: {numerator_name} ({numerator_value}) lớn hơn "
+        "Ô {cell}{column_vi}: {numerator_name} ({numerator_value}) lớn hơn "
         "{denominator_name} ({denominator_value}, ô {denominator_cell}).",
-        "Cell {cell}: {numerator_name} ({numerator_value}) exceeds "
+        "Cell {cell}{column_en}: {numerator_name} ({numerator_value}) exceeds "
         "{denominator_name} ({denominator_value}, cell {denominator_cell}).",
     ),
     "missing-cell": Entry(
@@ -153,8 +153,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "unexpected-value": Entry(
         W,
-        "Ô {cell}: có số liệu «{value}» ở dòng không có mã; số liệu này không được tính.",
-        "Cell {cell}: value '{value}' on a row without a code is not counted.",
+        "Ô {cell}{column_vi}: có số liệu «{value}» ở dòng không có mã; số liệu này không được tính.",
+        "Cell {cell}{column_en}: value '{value}' on a row without a code is not counted.",
     ),
     # --- sheet structure ---------------------------------------------------
     "missing-sheet": Entry(
@@ -174,8 +174,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "unknown-unit": Entry(
         E,
-        "Ô {cell}: đơn vị «{value}» không có trong kế hoạch.",
-        "Cell {cell}: unit '{value}' is not in the plan.",
+        "Ô {cell}{column_vi}: đơn vị «{value}» không có trong kế hoạch.",
+        "Cell {cell}{column_en}: unit '{value}' is not in the plan.",
     ),
     "blank-row": Entry(
         W,
@@ -184,18 +184,18 @@ RECORDS: dict[str, Entry] = {
     ),
     "duplicate-row": Entry(
         E,
-        "Ô {cell}: mã «{value}» lặp lại (đã có ở ô {first_cell}).",
-        "Cell {cell}: code '{value}' appears again (first at {first_cell}).",
+        "Ô {cell}{column_vi}: mã «{value}» lặp lại (đã có ở ô {first_cell}).",
+        "Cell {cell}{column_en}: code '{value}' appears again (first at {first_cell}).",
     ),
     "unknown-code": Entry(
         E,
-        "Ô {cell}: mã «{value}» không có trong kế hoạch.",
-        "Cell {cell}: code '{value}' is not in the plan.",
+        "Ô {cell}{column_vi}: mã «{value}» không có trong kế hoạch.",
+        "Cell {cell}{column_en}: code '{value}' is not in the plan.",
     ),
     "not-reported-by-unit": Entry(
         E,
-        "Ô {cell}: mã «{value}» không thuộc nội dung báo cáo của loại đơn vị «{unit_type}».",
-        "Cell {cell}: code '{value}' is not reported by units of type '{unit_type}'.",
+        "Ô {cell}{column_vi}: mã «{value}» không thuộc nội dung báo cáo của loại đơn vị «{unit_type}».",
+        "Cell {cell}{column_en}: code '{value}' is not reported by units of type '{unit_type}'.",
     ),
     "missing-row": Entry(
         E,
@@ -214,14 +214,14 @@ RECORDS: dict[str, Entry] = {
     ),
     "other-period": Entry(
         E,
-        "Ô {cell}: kỳ báo cáo «{value}» khác kỳ đang tổng hợp «{expected}».",
-        "Cell {cell}: reporting period '{value}' differs from the period being consolidated '{expected}'.",
+        "Ô {cell}{column_vi}: kỳ báo cáo «{value}» khác kỳ đang tổng hợp «{expected}».",
+        "Cell {cell}{column_en}: reporting period '{value}' differs from the period being consolidated '{expected}'.",
     ),
     # --- plan workbook -----------------------------------------------------
     "duplicate-code": Entry(
         E,
-        "Ô {cell}: mã «{value}» lặp lại (đã có ở ô {first_cell}).",
-        "Cell {cell}: code '{value}' is used twice (first at {first_cell}).",
+        "Ô {cell}{column_vi}: mã «{value}» lặp lại (đã có ở ô {first_cell}).",
+        "Cell {cell}{column_en}: code '{value}' is used twice (first at {first_cell}).",
     ),
     "invalid-choice": Entry(
         E,
@@ -230,18 +230,18 @@ RECORDS: dict[str, Entry] = {
     ),
     "unknown-element": Entry(
         E,
-        "Ô {cell}: mã số liệu «{value}» không có trong trang «Số liệu».",
-        "Cell {cell}: data element '{value}' is not on the 'Số liệu' sheet.",
+        "Ô {cell}{column_vi}: mã số liệu «{value}» không có trong trang «Số liệu».",
+        "Cell {cell}{column_en}: data element '{value}' is not on the 'Số liệu' sheet.",
     ),
     "unknown-unit-type": Entry(
         W,
-        "Ô {cell}: không có đơn vị nào thuộc loại «{value}» trong trang «Đơn vị».",
-        "Cell {cell}: no unit of type '{value}' on the 'Đơn vị' sheet.",
+        "Ô {cell}{column_vi}: không có đơn vị nào thuộc loại «{value}» trong trang «Đơn vị».",
+        "Cell {cell}{column_en}: no unit of type '{value}' on the 'Đơn vị' sheet.",
     ),
     "element-kind-mismatch": Entry(
         E,
-        "Ô {cell}: cách tính «{method}» cần số liệu kiểu «{expected}», nhưng «{value}» có kiểu «{kind}».",
-        "Cell {cell}: method '{method}' needs a data element of kind '{expected}', but '{value}' is '{kind}'.",
+        "Ô {cell}{column_vi}: cách tính «{method}» cần số liệu kiểu «{expected}», nhưng «{value}» có kiểu «{kind}».",
+        "Cell {cell}{column_en}: method '{method}' needs a data element of kind '{expected}', but '{value}' is '{kind}'.",
     ),
     "conflicting-targets": Entry(
         W,
@@ -252,8 +252,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "invalid-email": Entry(
         E,
-        "Ô {cell}: «{value}» không phải địa chỉ email hợp lệ.",
-        "Cell {cell}: '{value}' is not a valid email address.",
+        "Ô {cell}{column_vi}: «{value}» không phải địa chỉ email hợp lệ.",
+        "Cell {cell}{column_en}: '{value}' is not a valid email address.",
     ),
     # --- files -------------------------------------------------------------
     "file-not-found": Entry(E, "Không tìm thấy tệp «{file}».", "File '{file}' not found."),
@@ -483,10 +483,10 @@ RECORDS: dict[str, Entry] = {
     # --- checking the master before it is sent ------------------------------
     "master-actual-stale": Entry(
         E,
-        "Ô {cell}: «Thực hiện» của chỉ tiêu {code} ghi {stored}, nhưng tính lại từ số liệu trang «Theo đơn vị» "
+        "Ô {cell}{column_vi}: «Thực hiện» của chỉ tiêu {code} ghi {stored}, nhưng tính lại từ số liệu trang «Theo đơn vị» "
         "được {expected}: số liệu đã bị sửa mà chưa tính lại. Hãy nhấn nút «Tính tỷ lệ đạt» (hoặc sửa báo cáo "
         "của đơn vị rồi chạy lại «xlsync consolidate») trước khi gửi.",
-        "Cell {cell}: the actual of indicator {code} reads {stored}, but recomputing from the 'Theo đơn vị' "
+        "Cell {cell}{column_en}: the actual of indicator {code} reads {stored}, but recomputing from the 'Theo đơn vị' "
         "sheet gives {expected}: figures were edited without recomputing. Press the 'Tính tỷ lệ đạt' button "
         "(or correct the unit's report and run 'xlsync consolidate' again) before sending.",
     ),
@@ -533,33 +533,33 @@ RECORDS: dict[str, Entry] = {
     # --- scoring -----------------------------------------------------------
     "score-above-max": Entry(
         E,
-        "Ô {cell}: điểm «{value}» của {unit} ở tiêu chí {criterion} vượt mức tối đa {max}.",
-        "Cell {cell}: the score '{value}' of {unit} for criterion {criterion} exceeds the maximum {max}.",
+        "Ô {cell}{column_vi}: điểm «{value}» của {unit} ở tiêu chí {criterion} vượt mức tối đa {max}.",
+        "Cell {cell}{column_en}: the score '{value}' of {unit} for criterion {criterion} exceeds the maximum {max}.",
     ),
     "score-below-min": Entry(
         E,
-        "Ô {cell}: điểm «{value}» của {unit} ở tiêu chí {criterion} thấp hơn mức tối thiểu {min}.",
-        "Cell {cell}: the score '{value}' of {unit} for criterion {criterion} is below the minimum {min}.",
+        "Ô {cell}{column_vi}: điểm «{value}» của {unit} ở tiêu chí {criterion} thấp hơn mức tối thiểu {min}.",
+        "Cell {cell}{column_en}: the score '{value}' of {unit} for criterion {criterion} is below the minimum {min}.",
     ),
     "score-negative": Entry(
         E,
-        "Ô {cell}: «{value}» của {unit} ở tiêu chí {criterion} là số âm; chỉ tiêu chí «Điểm trừ» mới được âm.",
-        "Cell {cell}: '{value}' of {unit} for criterion {criterion} is negative; only 'Điểm trừ' (penalty) criteria may be.",
+        "Ô {cell}{column_vi}: «{value}» của {unit} ở tiêu chí {criterion} là số âm; chỉ tiêu chí «Điểm trừ» mới được âm.",
+        "Cell {cell}{column_en}: '{value}' of {unit} for criterion {criterion} is negative; only 'Điểm trừ' (penalty) criteria may be.",
     ),
     "score-not-pass-fail": Entry(
         E,
-        "Ô {cell}: tiêu chí {criterion} (Đạt/Không đạt) chỉ chấm {max} hoặc 0, không chấm «{value}».",
-        "Cell {cell}: criterion {criterion} (pass/fail) is scored {max} or 0, not '{value}'.",
+        "Ô {cell}{column_vi}: tiêu chí {criterion} (Đạt/Không đạt) chỉ chấm {max} hoặc 0, không chấm «{value}».",
+        "Cell {cell}{column_en}: criterion {criterion} (pass/fail) is scored {max} or 0, not '{value}'.",
     ),
     "bonus-without-evidence": Entry(
         E,
-        "Ô {cell}: {unit} được {points} điểm thưởng ở tiêu chí {criterion} nhưng chưa ghi minh chứng; chưa cộng điểm này.",
-        "Cell {cell}: {unit} has {points} bonus points for criterion {criterion} but no evidence; the bonus is not counted.",
+        "Ô {cell}{column_vi}: {unit} được {points} điểm thưởng ở tiêu chí {criterion} nhưng chưa ghi minh chứng; chưa cộng điểm này.",
+        "Cell {cell}{column_en}: {unit} has {points} bonus points for criterion {criterion} but no evidence; the bonus is not counted.",
     ),
     "missing-score": Entry(
         E,
-        "Ô {cell}: chưa chấm tiêu chí {criterion} cho {unit}; tạm tính 0 điểm.",
-        "Cell {cell}: criterion {criterion} is not scored for {unit}; counted as 0 for now.",
+        "Ô {cell}{column_vi}: chưa chấm tiêu chí {criterion} cho {unit}; tạm tính 0 điểm.",
+        "Cell {cell}{column_en}: criterion {criterion} is not scored for {unit}; counted as 0 for now.",
     ),
     "unit-not-scored": Entry(
         E,
@@ -568,25 +568,25 @@ RECORDS: dict[str, Entry] = {
     ),
     "unknown-criterion": Entry(
         E,
-        "Ô {cell}: mã tiêu chí «{value}» không có trong trang «Tiêu chí chấm điểm».",
-        "Cell {cell}: criterion code '{value}' is not on the 'Tiêu chí chấm điểm' sheet.",
+        "Ô {cell}{column_vi}: mã tiêu chí «{value}» không có trong trang «Tiêu chí chấm điểm».",
+        "Cell {cell}{column_en}: criterion code '{value}' is not on the 'Tiêu chí chấm điểm' sheet.",
     ),
     "criterion-not-for-block": Entry(
         W,
-        "Ô {cell}: tiêu chí {criterion} dành cho khối «{criterion_block}», không áp dụng cho {unit} "
+        "Ô {cell}{column_vi}: tiêu chí {criterion} dành cho khối «{criterion_block}», không áp dụng cho {unit} "
         "(khối «{block}»); điểm này không được tính.",
-        "Cell {cell}: criterion {criterion} belongs to block '{criterion_block}', not to {unit} "
+        "Cell {cell}{column_en}: criterion {criterion} belongs to block '{criterion_block}', not to {unit} "
         "(block '{block}'); this score is not counted.",
     ),
     "unit-without-block": Entry(
         W,
-        "Ô {cell}: đơn vị {unit} không thuộc khối thi đua nào; điểm này không được tính.",
-        "Cell {cell}: unit {unit} belongs to no emulation block; this score is not counted.",
+        "Ô {cell}{column_vi}: đơn vị {unit} không thuộc khối thi đua nào; điểm này không được tính.",
+        "Cell {cell}{column_en}: unit {unit} belongs to no emulation block; this score is not counted.",
     ),
     "duplicate-score": Entry(
         E,
-        "Ô {cell}: {unit} đã được chấm tiêu chí {criterion} ở ô {first_cell} ({first_file}); chỉ tính lần chấm đầu.",
-        "Cell {cell}: {unit} was already scored for criterion {criterion} at {first_cell} ({first_file}); "
+        "Ô {cell}{column_vi}: {unit} đã được chấm tiêu chí {criterion} ở ô {first_cell} ({first_file}); chỉ tính lần chấm đầu.",
+        "Cell {cell}{column_en}: {unit} was already scored for criterion {criterion} at {first_cell} ({first_file}); "
         "only the first is counted.",
     ),
     "score-no-data": Entry(
@@ -596,9 +596,9 @@ RECORDS: dict[str, Entry] = {
     ),
     "score-differs-from-data": Entry(
         W,
-        "Ô {cell}: điểm «{value}» của {unit} ở tiêu chí định lượng {criterion} khác điểm tính từ số liệu "
+        "Ô {cell}{column_vi}: điểm «{value}» của {unit} ở tiêu chí định lượng {criterion} khác điểm tính từ số liệu "
         "({points}); tính theo số liệu.",
-        "Cell {cell}: the score '{value}' of {unit} for quantitative criterion {criterion} differs from the "
+        "Cell {cell}{column_en}: the score '{value}' of {unit} for quantitative criterion {criterion} differs from the "
         "score computed from the data ({points}); the computed score counts.",
     ),
     "award-tie-at-limit": Entry(
@@ -616,26 +616,26 @@ RECORDS: dict[str, Entry] = {
     # --- scoring: plan sheets, score sheets, the score command -----------------
     "unknown-block": Entry(
         E,
-        "Ô {cell}: khối thi đua «{value}» không có ở cột «Khối thi đua» của trang «Đơn vị». "
+        "Ô {cell}{column_vi}: khối thi đua «{value}» không có ở cột «Khối thi đua» của trang «Đơn vị». "
         "Nhiều khối cách nhau dấu chấm phẩy (;).",
-        "Cell {cell}: emulation block '{value}' is not in the 'Khối thi đua' column of the 'Đơn vị' sheet. "
+        "Cell {cell}{column_en}: emulation block '{value}' is not in the 'Khối thi đua' column of the 'Đơn vị' sheet. "
         "Separate several blocks with a semicolon (;).",
     ),
     "unknown-indicator": Entry(
         E,
-        "Ô {cell}: mã chỉ tiêu «{value}» không có trong trang «Chỉ tiêu».",
-        "Cell {cell}: indicator code '{value}' is not on the 'Chỉ tiêu' sheet.",
+        "Ô {cell}{column_vi}: mã chỉ tiêu «{value}» không có trong trang «Chỉ tiêu».",
+        "Cell {cell}{column_en}: indicator code '{value}' is not on the 'Chỉ tiêu' sheet.",
     ),
     "criterion-limits-inverted": Entry(
         E,
-        "Ô {cell}: tiêu chí {code} có mức sàn và mức trần ngược nhau (điểm từ {low} đến {high}).",
-        "Cell {cell}: criterion {code} has its floor and ceiling the wrong way round (points from {low} to {high}).",
+        "Ô {cell}{column_vi}: tiêu chí {code} có mức sàn và mức trần ngược nhau (điểm từ {low} đến {high}).",
+        "Cell {cell}{column_en}: criterion {code} has its floor and ceiling the wrong way round (points from {low} to {high}).",
     ),
     "criterion-without-unit-targets": Entry(
         W,
-        "Ô {cell}: tiêu chí định lượng {code} dùng chỉ tiêu {value}, nhưng chỉ tiêu này chưa được giao cho: "
+        "Ô {cell}{column_vi}: tiêu chí định lượng {code} dùng chỉ tiêu {value}, nhưng chỉ tiêu này chưa được giao cho: "
         "{units} (trang «Giao chỉ tiêu»); các đơn vị này sẽ được 0 điểm ở tiêu chí này.",
-        "Cell {cell}: quantitative criterion {code} uses indicator {value}, which is not assigned to: "
+        "Cell {cell}{column_en}: quantitative criterion {code} uses indicator {value}, which is not assigned to: "
         "{units} ('Giao chỉ tiêu' sheet); these units will score 0 on it.",
     ),
     "plan-without-criteria": Entry(

@@ -16,7 +16,7 @@ from typing import Iterator, Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from xlsync.core.issues import Issue, make_issue
+from xlsync.core.issues import Issue, column_fields, make_issue
 from xlsync.core.numbers import format_number, parse_number, parse_pass_fail
 from xlsync.core.plan import comparison_choices, parse_comparison
 from xlsync.core.schema_check import Position, schema_issues
@@ -52,7 +52,7 @@ class PlanSheet:
     def locate(self, index: object, column: str) -> Position:
         """Where a value is, with the column's name for every message (the schema's callback)."""
         row = int(index)
-        params: dict[str, object] = {"name": column}
+        params: dict[str, object] = {"name": column, **column_fields(column)}
         if column == COMPARISON_COLUMN:
             params["choices"] = comparison_choices()
         return Position(self.table.file, self.table.sheet, self.cell(row, column), self.raw(row, column) or "", params)
@@ -90,7 +90,8 @@ class PlanSheet:
         None means the value cannot be used (a «%» typed on a figure that is not a percentage).
         """
         mark = self.percent_marks.get((row, column))
-        where = {"file": self.table.file, "sheet": self.table.sheet, "cell": self.cell(row, column)}
+        where = {"file": self.table.file, "sheet": self.table.sheet, "cell": self.cell(row, column),
+                 **column_fields(column)}
         raw = self.raw(row, column)
         if mark == "format":
             # Excel shows 0.965 as «96,5%»; for a count the stored value is what Excel computes with.
@@ -162,7 +163,8 @@ def _plan_number(plan_sheet: PlanSheet, sheet: Sheet, row: int, column: str, raw
     if column == TARGET_COLUMN and parse_pass_fail(raw).value is True:
         return math.nan  # a "Đạt" target; the indicator reader handles it
     table = plan_sheet.table
-    where = {"file": table.file, "sheet": table.sheet, "cell": table.address(row, column), "value": raw}
+    where = {"file": table.file, "sheet": table.sheet, "cell": table.address(row, column), "value": raw,
+             **column_fields(column)}
     mark = _percent_mark(sheet, row, table.columns.get(column), raw) if column in PERCENT_AWARE else None
     reading = parse_number(raw, percent=mark == "sign")
     found = plan_sheet.found
