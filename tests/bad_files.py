@@ -129,8 +129,13 @@ def run_isolated(path: Path, timeout: float = 120) -> dict:
     """read_workbook(path) in a child process limited to 2 GB of address space.
 
     Returns the outcome (sheet row counts, or the CannotRun code and params),
-    the seconds spent and the growth of peak resident memory in MB.  If a
-    check were missing, the child would die on the limit instead of the machine.
+    the CPU seconds the read took and the growth of peak resident memory in MB.
+    If a check were missing, the child would die on the limit instead of the
+    machine.  CPU time, not wall time: other work on a busy machine does not
+    inflate it, and the timeout still ends a read that waits forever.  Peak
+    memory is VmHWM, not ru_maxrss: Linux carries the high-water RSS across
+    execve, so the child's ru_maxrss starts at the test process's own size and
+    would hide any growth below it.
     """
     script = """
 import json, resource, sys, time
@@ -138,15 +143,18 @@ from xlsync.core.issues import CannotRun
 from xlsync.io.xlsx_read import read_workbook
 limit = 2 * 1024 ** 3
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+before = peak_kb()
+start = time.process_time()
 try:
     book = read_workbook(sys.argv[1])
     outcome = {"rows": {name: len(sheet.rows) for name, sheet in book.sheets.items()}}
 except CannotRun as exc:
     outcome = {"code": exc.code, "params": {k: str(v) for k, v in exc.params.items()}}
-outcome["seconds"] = time.perf_counter() - start
-outcome["growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+outcome["seconds"] = time.process_time() - start
+outcome["growth_mb"] = (peak_kb() - before) / 1024
 print(json.dumps(outcome))
 """
     try:

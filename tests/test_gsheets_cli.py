@@ -321,7 +321,7 @@ def test_twenty_villages_cost_forty_requests(cli, fake, google, bundled, tmp_pat
         assert [r.kind for r in fake.requests[before:] if r.spreadsheet_id == key] == [
             "spreadsheets.get", "spreadsheets.batchUpdate"]
     assert all(progress_rows(tmp_path / "m.xlsx")[code] == "Đã nộp" for code in villages)
-    assert elapsed < 60
+    assert elapsed < 180  # the request count above rules out retries; this only bounds a runaway
 
 
 def test_a_429_storm_on_one_sheet_is_an_error_for_that_unit_and_the_others_are_consolidated(
@@ -335,7 +335,7 @@ def test_a_429_storm_on_one_sheet_is_an_error_for_that_unit_and_the_others_are_c
     elapsed = time.monotonic() - started
 
     assert status == 1, out + err
-    assert elapsed < FAST.max_seconds + 5.0
+    assert elapsed < FAST.max_seconds + 30  # a storm retried without a budget would go on for minutes
     (quota,) = [r for r in json.loads(out) if r["code"] == "gsheet-quota"]
     assert quota["file"] == f"gsheet:{keys['T03']}" and quota["severity"] == "error"
     assert "Thôn 3 (T03)" in quota["message_vi"] and "vượt hạn mức" in quota["message_vi"]

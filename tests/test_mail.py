@@ -656,7 +656,7 @@ def test_silent_server_times_out(message):
         started = time.monotonic()
         with pytest.raises(CannotRun) as caught:
             send_message(message, plain_settings(port, timeout=0.5))
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 30  # a timeout of 0,5 s; without one, it would wait for ever
     assert caught.value.code == "smtp-timeout"
     assert caught.value.message("vi") == (
         f"Máy chủ thư {HOST}:{port} không trả lời sau 0,5 giây. Chưa gửi thư nào."

@@ -192,7 +192,7 @@ def test_an_xls_too_large_to_hold_is_refused_before_calamine_sees_it(tmp_path: P
     outcome = run_isolated(path)  # calamine would abort the process allocating the grid
     assert outcome["code"] == "sheet-too-large"
     assert outcome["params"]["cell"] == far_cell
-    assert outcome["seconds"] < 5
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check costs minutes, or never ends
 
 
 def test_an_xls_reads_values_percent_formats_and_errors(tmp_path: Path):
@@ -249,7 +249,7 @@ def test_an_ods_too_large_to_hold_is_refused_before_calamine_sees_it(tmp_path: P
     outcome = run_isolated(write_ods(tmp_path / "xa.ods", {"S": _ods_row(_ods_value(2)) + rows}))
     assert outcome["code"] == "sheet-too-large"
     assert outcome["params"]["cell"] == far_cell
-    assert outcome["seconds"] < 5
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check costs minutes, or never ends
 
 
 @pytest.mark.parametrize("cut", ["truncated", "unclosed-tags"])
@@ -258,10 +258,10 @@ def test_an_ods_whose_content_is_not_well_formed_is_refused_before_calamine_loop
     parts = ods_parts({"S": _ods_row(_ods_value(1)) * 50 + ("<table:table-cell " * 100_000 if cut != "truncated" else "")})
     if cut == "truncated":  # a download cut in the middle of the table
         parts["content.xml"] = parts["content.xml"][: parts["content.xml"].index(b"</table:table>") - 40]
-    outcome = run_isolated(write_zip(tmp_path / f"{cut}.ods", parts), timeout=20)
+    outcome = run_isolated(write_zip(tmp_path / f"{cut}.ods", parts), timeout=60)
     assert outcome["code"] == "corrupt-workbook"
     assert outcome["params"]["detail"].startswith("content.xml: ")
-    assert outcome["seconds"] < 3
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check costs minutes, or never ends
 
 
 def test_an_ods_zip_bomb_is_refused_from_the_directory(tmp_path: Path):
@@ -273,7 +273,7 @@ def test_an_ods_zip_bomb_is_refused_from_the_directory(tmp_path: Path):
     assert size > 1_000_000_000 and path.stat().st_size < 10_000_000
     outcome = run_isolated(path)
     assert outcome["code"] == "workbook-too-large"
-    assert outcome["seconds"] < 5
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check costs minutes, or never ends
     assert outcome["growth_mb"] < 256
 
 

@@ -78,12 +78,19 @@ def test_the_template_as_shipped_reads_every_figure_with_no_record(plan, village
 
 
 def test_reading_the_clean_template_stays_fast(plan, village):
-    """About 0,6 ms a call on a quiet machine; the bound only catches a pathological slowdown."""
+    """About 0,6 ms a call on a quiet machine; the bound only catches a pathological slowdown.
+
+    The least CPU time of five rounds: other work on a busy machine inflates neither. Speed itself is
+    measured by bench/bench_consolidate.py.
+    """
     workbook = village.workbook()
-    started = time.perf_counter()
-    for _ in range(1000):
-        read_report(workbook, plan)
-    assert time.perf_counter() - started < 5
+    rounds = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(200):
+            read_report(workbook, plan)
+        rounds.append((time.process_time() - started) / 200)
+    assert min(rounds) < 0.01
 
 
 # --- which column holds the figures -----------------------------------------

@@ -275,7 +275,7 @@ def test_zip_bomb_is_refused_from_the_directory(tmp_path: Path):
     outcome = run_isolated(path)
     assert outcome["code"] == "workbook-too-large"
     assert outcome["params"]["size"] == "1024 MB"
-    assert outcome["seconds"] < 5  # a missing check takes minutes or dies on the memory limit
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check takes minutes or dies on the memory limit
     assert outcome["growth_mb"] < 256
 
 
@@ -298,7 +298,7 @@ def test_entity_bomb_in_shared_strings_is_refused(tmp_path: Path):
     )
     outcome = run_isolated(path)
     assert outcome["code"] == "unsafe-xml"
-    assert outcome["seconds"] < 5  # a missing check takes minutes or dies on the memory limit
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check takes minutes or dies on the memory limit
     assert outcome["growth_mb"] < 256
 
 
@@ -331,11 +331,12 @@ EXPECTED_TABLE = [[f"CT{r:02d}", r * 1.5] for r in range(1, 41)]
 
 
 def best_time(path: Path, rounds: int = 5) -> float:
+    """The least CPU time of ``rounds`` reads: other work on a busy machine does not inflate CPU time."""
     best = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = time.process_time()
         read_workbook(path)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -345,7 +346,7 @@ def test_huge_declared_dimension_reads_as_its_content(tmp_path: Path):
     huge = write_xlsx(tmp_path / "rong.xlsx", {"S": sheet_xml(styled_far, dimension="A1:XFD1048576")})
 
     assert read_workbook(huge).sheets["S"].rows == EXPECTED_TABLE
-    assert best_time(huge) < 3 * best_time(normal) + 0.005
+    assert best_time(huge) < 3 * best_time(normal) + 0.05  # spanning the declared grid would cost seconds
     outcome = run_isolated(huge)
     assert outcome["rows"] == {"S": 40}
     assert outcome["growth_mb"] < 256
@@ -367,7 +368,7 @@ def test_a_value_far_from_the_table_is_refused_before_calamine_sees_it(tmp_path:
     outcome = run_isolated(path)  # calamine would abort the process allocating 16384 × 1048576 cells
     assert outcome["code"] == "sheet-too-large"
     assert outcome["params"]["cell"] == "XFD1048576"
-    assert outcome["seconds"] < 5  # a missing check takes minutes or dies on the memory limit
+    assert outcome["seconds"] < 30  # CPU seconds; a missing check takes minutes or dies on the memory limit
 
 
 def test_far_cells_are_found_in_prefixed_sheets_and_cells_without_references(tmp_path: Path):
@@ -388,9 +389,9 @@ def test_far_cells_are_found_in_prefixed_sheets_and_cells_without_references(tmp
 def test_a_sheet_of_unclosed_tags_is_refused_in_linear_time(tmp_path: Path):
     # Each "<c" without a ">" once made the extent walk scan to the end of the part: quadratic time.
     path = write_xlsx(tmp_path / "mo.xlsx", {"S": sheet_xml(TABLE_ROWS + "<c s=1 " * 30_000)})
-    started = time.perf_counter()
+    started = time.process_time()
     assert refusal(path).code == "corrupt-workbook"
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 10  # CPU seconds; about 0.02 here
 
 
 def test_wide_and_long_sheets_within_the_limit_are_read(tmp_path: Path):
