@@ -31,20 +31,10 @@ from smtp_server import (
     silent_listener,
 )
 from xlsync.core.issues import CannotRun
-from xlsync.io.mail import (
-    SEND_LOG_COLUMNS,
-    SendResult,
-    SendSummary,
-    SmtpSettings,
-    append_send_log,
-    ascii_filename,
-    build_message,
-    file_sha256,
-    message_bytes,
-    send_log_path,
-    send_message,
-    write_eml,
-)
+from xlsync.io.mail.log import SEND_LOG_COLUMNS, append_send_log, file_sha256, send_log_path
+from xlsync.io.mail.message import SendSummary, ascii_filename, build_message, message_bytes, write_eml
+from xlsync.io.mail.settings import SmtpSettings
+from xlsync.io.mail.transport import SendResult, send_message
 
 SENDER = "UBND xã Tân Phú <vanphong@tanphu.example.vn>"
 SENDER_ADDR = "vanphong@tanphu.example.vn"

@@ -6,7 +6,7 @@ import click
 
 from xlsync.cli.options import edge, lang_option, plan_option, say
 from xlsync.core.messages import current_lang, text
-from xlsync.io.mail import SECURITY_MODES
+from xlsync.io.mail.settings import SECURITY_MODES
 
 
 @click.command()
@@ -68,7 +68,7 @@ def send(master: str, plan_path: str | None, to: tuple[str, ...], cc: tuple[str,
     2 cannot run (settings, connection, login...).
     """
     from xlsync.cli.render import plan_line
-    from xlsync.io.mail import SmtpSettings
+    from xlsync.io.mail.settings import SmtpSettings
     from xlsync.io.plan_source import resolve_plan
     from xlsync.jobs.send import dry_run_sender, send_master
 

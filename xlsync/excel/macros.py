@@ -44,7 +44,7 @@ from xlsync.excel.target import (
     CHECK, RECOMPUTE, book_folder, is_master_book, plan_for, required_setting, target_book,
 )
 from xlsync.io.gsheets_registry import SheetRegistry
-from xlsync.io.mail import SmtpSettings
+from xlsync.io.mail.settings import SmtpSettings
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.xlsx_read import iter_workbook_paths
 from xlsync.jobs.consolidate import consolidate_paths

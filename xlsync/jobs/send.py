@@ -4,7 +4,7 @@ What refuses a sending and what does not is the rule of
 :mod:`xlsync.core.master_check`.  The message is built from the master's own
 consolidation (recomputed from «Theo đơn vị»), so the figures it quotes are
 those of the attached workbook.  One message goes to all recipients in one
-SMTP transaction, never retried (:mod:`xlsync.io.mail`); every attempt that
+SMTP transaction, never retried (:mod:`xlsync.io.mail.transport`); every attempt that
 reached the server is appended to the send log beside the master.
 """
 
@@ -24,20 +24,10 @@ from xlsync.core.master import MasterData, is_master, read_master
 from xlsync.core.master_check import blocking_issues, sending_issues
 from xlsync.core.master_tables import require_plan
 from xlsync.core.plan import Plan
-from xlsync.io.mail import (
-    ENV_VARIABLES,
-    SendResult,
-    SendSummary,
-    SmtpSettings,
-    append_send_log,
-    build_message,
-    envelope_recipients,
-    file_sha256,
-    mailbox,
-    send_message,
-    unconfirmed_result,
-    write_eml,
-)
+from xlsync.io.mail.log import append_send_log, file_sha256
+from xlsync.io.mail.message import SendSummary, build_message, envelope_recipients, mailbox, write_eml
+from xlsync.io.mail.settings import ENV_VARIABLES, SmtpSettings
+from xlsync.io.mail.transport import SendResult, send_message, unconfirmed_result
 from xlsync.io.xlsx_read import read_workbook
 
 logger = logging.getLogger(__name__)

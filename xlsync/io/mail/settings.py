@@ -1,0 +1,124 @@
+"""SMTP settings: the environment variables, command-line overrides and the system keyring.
+
+The SMTP password never reaches a log record, an exception message or a repr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field, fields
+from typing import Literal, Mapping
+
+from xlsync.core.issues import CannotRun
+from xlsync.io.mail.message import ADDR_SPEC, mailbox
+
+logger = logging.getLogger(__name__)
+
+Security = Literal["starttls", "ssl", "none"]
+SECURITY_MODES: tuple[str, ...] = ("starttls", "ssl", "none")
+DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
+KEYRING_SERVICE = "xlsync-smtp"
+
+# SmtpSettings field → environment variable.
+ENV_VARIABLES: dict[str, str] = {
+    "host": "XLSYNC_SMTP_HOST",
+    "port": "XLSYNC_SMTP_PORT",
+    "user": "XLSYNC_SMTP_USER",
+    "password": "XLSYNC_SMTP_PASSWORD",
+    "security": "XLSYNC_SMTP_SECURITY",
+    "mail_from": "XLSYNC_MAIL_FROM",
+    "cafile": "XLSYNC_SMTP_CAFILE",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """Where and how to send.  ``port`` 0 means the usual port of ``security``.
+
+    ``cafile`` (PEM) replaces the system's trusted certificates, for a server
+    whose certificate comes from a private authority.
+    """
+
+    host: str
+    port: int = 0
+    user: str = ""
+    password: str = field(default="", repr=False)
+    security: Security = "starttls"
+    mail_from: str = ""
+    timeout: float = 30.0
+    cafile: str = ""
+
+    def __post_init__(self) -> None:
+        security = str(self.security).strip().lower()
+        if security not in SECURITY_MODES:
+            raise CannotRun("smtp-security-invalid", value=self.security, variable=ENV_VARIABLES["security"])
+        object.__setattr__(self, "security", security)
+        port = self.port or DEFAULT_PORTS[security]
+        if not 0 < port < 65536:
+            raise CannotRun("smtp-port-invalid", value=self.port, variable=ENV_VARIABLES["port"])
+        object.__setattr__(self, "port", port)
+        object.__setattr__(self, "timeout", float(self.timeout))
+
+    def __repr__(self) -> str:
+        password = "'***'" if self.password else "''"
+        return (
+            f"SmtpSettings(host={self.host!r}, port={self.port}, user={self.user!r}, password={password}, "
+            f"security={self.security!r}, mail_from={self.mail_from!r}, timeout={self.timeout}, "
+            f"cafile={self.cafile!r})"
+        )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> SmtpSettings:
+        """Settings from ``XLSYNC_SMTP_*`` / ``XLSYNC_MAIL_FROM``, with ``overrides`` winning.
+
+        ``overrides`` are field names (command-line options); ``None`` means
+        "not given".  Without a password, the system keyring is asked
+        (service ``xlsync-smtp``, account = user).  Without ``mail_from``, a
+        user name that is an address is used.
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown SMTP setting(s): {', '.join(unknown)}")
+        source = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for name, variable in ENV_VARIABLES.items():
+            raw = source.get(variable, "")
+            value = raw if name == "password" else raw.strip()  # a password may end in a space
+            if value:
+                values[name] = value
+        values.update({name: value for name, value in overrides.items() if value is not None})
+
+        if not values.get("host"):
+            raise CannotRun("smtp-setting-missing", variable=ENV_VARIABLES["host"])
+        values["port"] = _parse_port(values.get("port", 0))
+        user = str(values.get("user", ""))
+        if not values.get("mail_from"):
+            if not ADDR_SPEC.fullmatch(user):
+                raise CannotRun("smtp-setting-missing", variable=ENV_VARIABLES["mail_from"])
+            values["mail_from"] = user
+        mailbox(str(values["mail_from"]))  # refuse a malformed sender before connecting
+        if user and not values.get("password"):
+            values["password"] = keyring_password(user) or ""
+            if not values["password"]:
+                raise CannotRun("smtp-password-missing", user=user, service=KEYRING_SERVICE)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def keyring_password(user: str) -> str | None:
+    """The password stored in the system keyring for ``user``, or None."""
+    try:
+        import keyring  # imported here: it adds ~70 ms to every start, and most runs never need it
+
+        return keyring.get_password(KEYRING_SERVICE, user)
+    except Exception as error:  # any backend trouble (none on a headless Linux, D-Bus, locked store)
+        logger.warning("System keyring not usable (%s); no SMTP password taken from it.", type(error).__name__)
+        return None
+
+
+def _parse_port(value: object) -> int:
+    try:
+        return int(str(value).strip() or 0)
+    except ValueError:
+        raise CannotRun("smtp-port-invalid", value=value, variable=ENV_VARIABLES["port"]) from None
