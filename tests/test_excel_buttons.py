@@ -402,8 +402,9 @@ def test_consolidate_writes_the_master_named_in_the_settings(
 def test_consolidate_also_reads_the_google_sheets_registered_beside_the_plan(
     folder: Path, control_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xlsync.io.gsheets import RetryPolicy, push_report
-    from xlsync.io.gsheets_registry import SheetRegistry, registry_path
+    from xlsync.io.gsheets.push import push_report
+    from xlsync.io.gsheets.registry import SheetRegistry, registry_path
+    from xlsync.io.retry import RetryPolicy
     from xlsync.jobs import gsheets
 
     plan_path = folder / "ke-hoach.xlsx"

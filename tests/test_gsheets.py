@@ -23,19 +23,14 @@ from xlsync.core.plan import DataElement, Plan, PlanInfo, Unit
 from xlsync.core.report import read_report
 from xlsync.core.sheets import cell_address
 from xlsync.core.template import report_layout
-from xlsync.io import gsheets_client
-from xlsync.io.gsheets import (
-    RetryPolicy,
-    SheetRegistry,
-    is_gsheet_source,
-    make_client,
-    push_report,
-    push_reports,
-    read_spreadsheet,
-    spreadsheet_key,
-    write_feedback,
-)
-from xlsync.io.gsheets_template import ERROR_FILL, INPUT_FILL, STATUS_OK_FILL, WARNING_FILL
+from xlsync.io.gsheets import client as gsheets_client
+from xlsync.io.gsheets.client import make_client
+from xlsync.io.gsheets.names import is_gsheet_source, spreadsheet_key
+from xlsync.io.gsheets.push import push_report, push_reports
+from xlsync.io.gsheets.registry import SheetRegistry
+from xlsync.io.gsheets.spreadsheet import read_spreadsheet, write_feedback
+from xlsync.io.gsheets.template import ERROR_FILL, INPUT_FILL, STATUS_OK_FILL, WARNING_FILL
+from xlsync.io.retry import RetryPolicy
 from xlsync.jobs.consolidate import consolidate_files, consolidate_paths
 from xlsync.jobs.validate import load_source
 

@@ -24,11 +24,13 @@ from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import Unit
 from xlsync.core.sheets import cell_address
 from xlsync.core.template import report_layout
-from xlsync.io import gsheets_client
-from xlsync.io.gsheets import RetryPolicy, SheetRegistry, sheet_url
-from xlsync.io.gsheets_template import ERROR_FILL, STATUS_OK_FILL
+from xlsync.io.gsheets import client as gsheets_client
+from xlsync.io.gsheets.names import sheet_url
+from xlsync.io.gsheets.registry import SheetRegistry
+from xlsync.io.gsheets.template import ERROR_FILL, STATUS_OK_FILL
 from xlsync.io.plan_source import PLAN_FILE_NAME
 from xlsync.io.plan_xlsx import write_plan_workbook
+from xlsync.io.retry import RetryPolicy
 from xlsync.jobs import gsheets as gsheets_jobs
 
 REPORT = "Báo cáo"

@@ -16,7 +16,8 @@ from fake_sheets_api import FakeGoogle, client_for
 from helpers import fill_report, value_cells
 from xlsync.core.example_data import example_values
 from xlsync.core.numbers import FAIL, PASS
-from xlsync.io.gsheets import RetryPolicy, SheetRegistry
+from xlsync.io.gsheets.registry import SheetRegistry
+from xlsync.io.retry import RetryPolicy
 from xlsync.jobs import gsheets as gsheets_jobs
 
 # The consolidation's own records about the whole set: validate does not judge completeness.

@@ -44,7 +44,7 @@ def push(plan_path: str | None, units: tuple[str, ...], period: str | None, shar
     are done), 2 cannot run.
     """
     from xlsync.cli.render import plan_line, progress
-    from xlsync.io.gsheets import SheetRegistry
+    from xlsync.io.gsheets.registry import SheetRegistry
     from xlsync.io.plan_source import resolve_plan
     from xlsync.jobs.gsheets import open_client, push_units, registry_for
     from xlsync.jobs.setup import select_units
@@ -73,7 +73,7 @@ def list_sheets(plan_path: str | None, lang: str | None) -> int:
     and who it is shared with, then the plan's units that have none yet.
     """
     from xlsync.cli.render import plan_line
-    from xlsync.io.gsheets import SheetRegistry
+    from xlsync.io.gsheets.registry import SheetRegistry
     from xlsync.io.plan_source import resolve_plan
     from xlsync.jobs.gsheets import registry_for
 
@@ -116,7 +116,7 @@ def _print_registry(registry, plan, lang: str) -> None:
 
     from xlsync.cli.render import stdout
     from xlsync.core.consolidate import expected_units
-    from xlsync.io.gsheets import sheet_url
+    from xlsync.io.gsheets.names import sheet_url
 
     table = Table()
     for key in ("col-unit-code", "col-unit", "col-spreadsheet", "col-created", "col-shared-with"):

@@ -43,7 +43,7 @@ from xlsync.excel.recompute import write_recomputation
 from xlsync.excel.target import (
     CHECK, RECOMPUTE, book_folder, is_master_book, plan_for, required_setting, target_book,
 )
-from xlsync.io.gsheets_registry import SheetRegistry
+from xlsync.io.gsheets.registry import SheetRegistry
 from xlsync.io.mail.settings import SmtpSettings
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.xlsx_read import iter_workbook_paths

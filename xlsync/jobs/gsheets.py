@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import CannotRun, Issue, Report
 from xlsync.core.plan import Plan, Unit
-from xlsync.io.gsheet_names import is_gsheet_source, source_name, spreadsheet_key
-from xlsync.io.gsheets_registry import REGISTRY_FILE, RegistryEntry, SheetRegistry, registry_path
+from xlsync.io.gsheets.names import is_gsheet_source, source_name, spreadsheet_key
+from xlsync.io.gsheets.registry import REGISTRY_FILE, RegistryEntry, SheetRegistry, registry_path
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
 from xlsync.io.source_files import scan_paths
@@ -40,14 +40,15 @@ from xlsync.jobs.validate import (
 if TYPE_CHECKING:
     import gspread
 
-    from xlsync.io.gsheets import FeedbackSummary, PushedSheet, SpreadsheetData
+    from xlsync.io.gsheets.push import PushedSheet
+    from xlsync.io.gsheets.spreadsheet import FeedbackSummary, SpreadsheetData
 
 # gspread, google-auth and openpyxl are imported only by the functions that use
 # them: a run over files alone should not pay for loading them.
 
 
 def make_client(credentials: str | None = None) -> gspread.Client:
-    from xlsync.io.gsheets_client import make_client as client_from_credentials
+    from xlsync.io.gsheets.client import make_client as client_from_credentials
 
     return client_from_credentials(credentials)
 
@@ -110,7 +111,7 @@ def push_units(
     progress: Progress | None = None,
 ) -> PushRun:
     """One report spreadsheet per unit, registered; a unit that fails is a record, the others go on."""
-    from xlsync.io.gsheets import push_reports
+    from xlsync.io.gsheets.push import push_reports
 
     registry.save()  # a register that cannot be saved stops the run before anything is created
     run = PushRun(registry.path)
@@ -189,7 +190,7 @@ def load_sources(
 
 def load_sheet(client: gspread.Client | None, sheet: SheetSource, policy: RetryPolicy) -> CheckedFile:
     """One spreadsheet in ONE request, as a checked source named ``gsheet:<id>``."""
-    from xlsync.io.gsheets import read_spreadsheet
+    from xlsync.io.gsheets.spreadsheet import read_spreadsheet
 
     if client is None:
         raise ValueError("a Google Sheet source needs a client")
@@ -281,7 +282,7 @@ def mark_sheets(
     checked_at: datetime,
 ) -> None:
     """Each report sheet gets its problems (or «Hợp lệ»); a sheet that cannot be written is a record."""
-    from xlsync.io.gsheets import write_feedback
+    from xlsync.io.gsheets.spreadsheet import write_feedback
 
     by_source = issues_by_source(run.consolidation)
     for item in files:
