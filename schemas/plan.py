@@ -12,7 +12,7 @@ import pandera.pandas as pa
 
 from xlsync.core.numbers import Kind
 from xlsync.core.plan import Comparison, Method
-from xlsync.core.scoring import CriterionKind, QuantRule, QuotaBase
+from xlsync.core.scoring.model import CriterionKind, QuantRule, QuotaBase
 
 COMPARISONS = tuple(c.value for c in Comparison)
 METHODS = tuple(m.value for m in Method)

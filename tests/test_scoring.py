@@ -6,23 +6,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlsync.core.plan import Comparison, Unit
-from xlsync.core.scoring import (
+from xlsync.core.scoring.award import propose_awards, quota_places
+from xlsync.core.scoring.model import (
     AwardRule,
     Criterion,
     CriterionKind,
     CriterionScore,
-    IndicatorOutcome,
     QuantRule,
     QuotaBase,
     ScoreCells,
     ScoreEntry,
     ScoreSource,
-    propose_awards,
-    quota_places,
-    rank_units,
-    round_points,
-    score_units,
 )
+from xlsync.core.scoring.points import round_points
+from xlsync.core.scoring.quantitative import IndicatorOutcome
+from xlsync.core.scoring.rank import rank_units
+from xlsync.core.scoring.score import score_units
 
 GE, LE = Comparison.GE, Comparison.LE
 BLOCK = "Khối thôn"

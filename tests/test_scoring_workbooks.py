@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 import scoring_plan as sp
 from libreoffice import recalculate
 from xlsync.core.plan_reader import read_plan
-from xlsync.core.scoring import CriterionKind, QuantRule, QuotaBase
+from xlsync.core.scoring.model import CriterionKind, QuantRule, QuotaBase
 from xlsync.core.sheets import Sheet
 from xlsync.io.plan_source import bundled_tables, load_plan_file
 from xlsync.io.plan_xlsx import write_plan_workbook

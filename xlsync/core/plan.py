@@ -15,13 +15,10 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from xlsync.core.numbers import Kind
+from xlsync.core.scoring.model import AwardRule, Criterion
 from xlsync.core.text import label_key
-
-if TYPE_CHECKING:  # the scoring vocabulary lives with the engine, which imports this module
-    from xlsync.core.scoring import AwardRule, Criterion
 
 
 class Comparison(StrEnum):
@@ -145,16 +142,6 @@ class Labels:
         ("Danh hiệu", "Điểm tối thiểu", "Số đơn vị dẫn đầu mỗi khối", "Tỷ lệ tối đa (%)", "Tính trên"),
         ("Khối thi đua", "Ghi chú"),
     )
-
-
-# Several emulation blocks in one cell of «Tiêu chí chấm điểm» or «Khen thưởng»; not a comma,
-# which block names contain («Khối Mặt trận, đoàn thể»).
-BLOCK_SEPARATOR = ";"
-
-
-def split_blocks(cell: str) -> list[str]:
-    """The block names listed in one cell ("" → none, meaning every block)."""
-    return [part.strip() for part in cell.split(BLOCK_SEPARATOR) if part.strip()]
 
 
 class InfoKeys:

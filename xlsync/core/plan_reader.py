@@ -29,10 +29,9 @@ from xlsync.core.plan import (
     UnitTarget,
     measured_in_percent,
     parse_comparison,
-    split_blocks,
 )
 from xlsync.core.plan_sheets import TARGET_COLUMN, PlanSheet, read_plan_sheet
-from xlsync.core.scoring import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase
+from xlsync.core.scoring.model import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase, split_blocks
 from xlsync.core.sheets import WorkbookData
 from xlsync.core.text import is_blank, label_key
 from xlsync.schemas import plan as plan_schemas

@@ -21,8 +21,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.issues import Issue, severity_word
 from xlsync.core.numbers import format_number
-from xlsync.core.score_template import LINE_HEIGHT, text_lines
-from xlsync.core.scoring import (
+from xlsync.core.scoring.template import LINE_HEIGHT, text_lines
+from xlsync.core.scoring.model import (
     AwardRule,
     CriterionKind,
     CriterionScore,
@@ -31,7 +31,7 @@ from xlsync.core.scoring import (
     ScoreSource,
     UnitTotal,
 )
-from xlsync.core.scoring_round import ScoringResult
+from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 
 

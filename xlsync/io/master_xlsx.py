@@ -29,7 +29,7 @@ from xlsync.core.master import (
 from xlsync.core.master_tables import SUMMARY_LABELS
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import Comparison
-from xlsync.core.scoring_round import ScoringResult
+from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master_scoring_xlsx import write_scoring_sheets
 from xlsync.io.xlsx_sheets import write_meta_sheet

@@ -8,7 +8,7 @@ import xlsxwriter
 
 from xlsync.core.numbers import PASS, Kind
 from xlsync.core.plan import Comparison, InfoKeys, Labels, Method, Plan, Sheets
-from xlsync.core.scoring import Criterion, CriterionKind, QuantRule, QuotaBase
+from xlsync.core.scoring.model import Criterion, CriterionKind, QuantRule, QuotaBase
 from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_style import Formats, write_text
 

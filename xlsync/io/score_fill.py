@@ -11,7 +11,7 @@ from typing import Mapping
 
 from openpyxl import load_workbook
 
-from xlsync.core.score_template import SCORE_SHEET, ScoreLayout
+from xlsync.core.scoring.template import SCORE_SHEET, ScoreLayout
 from xlsync.core.sheets import cell_address
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import xlsxwriter
 
 from xlsync.core.numbers import format_number
-from xlsync.core.score_template import (
+from xlsync.core.scoring.model import CriterionKind
+from xlsync.core.scoring.template import (
     SCORE_INSTRUCTIONS,
     SCORE_INSTRUCTIONS_SHEET,
     SCORE_SHEET,
@@ -16,7 +17,6 @@ from xlsync.core.score_template import (
     ScoreLabels,
     ScoreLayout,
 )
-from xlsync.core.scoring import CriterionKind
 from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_sheets import write_instructions_sheet, write_meta_sheet
 from xlsync.io.xlsx_style import FONT, INPUT_FILL, Formats, write_text

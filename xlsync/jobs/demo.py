@@ -16,11 +16,11 @@ from pathlib import Path
 
 from xlsync.core.consolidate import Consolidation, expected_units
 from xlsync.core.example_data import example_values
-from xlsync.core.example_scores import example_scores
 from xlsync.core.numbers import format_number
 from xlsync.core.plan import Plan
-from xlsync.core.score_template import score_layout
-from xlsync.core.scoring_round import ScoringResult
+from xlsync.core.scoring.example import example_scores
+from xlsync.core.scoring.run import ScoringResult
+from xlsync.core.scoring.template import score_layout
 from xlsync.core.template import report_layout
 from xlsync.io.feedback import write_feedback_copy
 from xlsync.io.master_xlsx import write_master

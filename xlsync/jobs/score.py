@@ -17,9 +17,9 @@ from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import CannotRun, make_issue
 from xlsync.core.master import MasterData
 from xlsync.core.plan import Plan
-from xlsync.core.score_reader import is_score_workbook, read_score_sheet
-from xlsync.core.score_template import score_layout
-from xlsync.core.scoring_round import ScoreFile, ScoringResult, quantitative_scores, run_scoring, unit_outcomes
+from xlsync.core.scoring.read import is_score_workbook, read_score_sheet
+from xlsync.core.scoring.run import ScoreFile, ScoringResult, quantitative_scores, run_scoring, unit_outcomes
+from xlsync.core.scoring.template import score_layout
 from xlsync.core.text import ascii_slug, label_key
 from xlsync.io.master_read import read_master_file
 from xlsync.io.master_xlsx import write_master

@@ -21,7 +21,7 @@ from xlsync.core.legacy_text import convert_workbook
 from xlsync.core.plan import Sheets
 from xlsync.core.master_check import master_issues
 from xlsync.core.plan_reader import read_plan
-from xlsync.core.score_reader import read_score_sheet
+from xlsync.core.scoring.read import read_score_sheet
 from xlsync.core.report import UnitReport, read_metadata, read_report
 from xlsync.core.sheets import WorkbookData, parse_address
 from xlsync.core.template import REPORT_SHEET, MetaKeys

@@ -15,8 +15,8 @@ from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import format_number, parse_number, parse_pass_fail
 from xlsync.core.plan import Plan, Unit
 from xlsync.core.report import read_metadata
-from xlsync.core.score_template import SCORE_KIND, SCORE_SHEET, ScoreLabels, ScoreMetaKeys, criteria_fingerprint
-from xlsync.core.scoring import Criterion, CriterionKind, ScoreCells, ScoreEntry
+from xlsync.core.scoring.model import Criterion, CriterionKind, ScoreCells, ScoreEntry
+from xlsync.core.scoring.template import SCORE_KIND, SCORE_SHEET, ScoreLabels, ScoreMetaKeys, criteria_fingerprint
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address
 from xlsync.core.tables import HEADER_SEARCH_ROWS
 from xlsync.core.template import MetaKeys

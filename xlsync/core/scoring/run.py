@@ -8,18 +8,12 @@ from typing import Iterable
 from xlsync.core.attainment import UnitResult
 from xlsync.core.issues import Issue, Report
 from xlsync.core.plan import Plan
-from xlsync.core.score_reader import ScoreSheet
-from xlsync.core.scoring import (
-    Criterion,
-    CriterionKind,
-    CriterionScore,
-    IndicatorOutcome,
-    ScoreEntry,
-    UnitTotal,
-    propose_awards,
-    rank_units,
-    score_units,
-)
+from xlsync.core.scoring.award import propose_awards
+from xlsync.core.scoring.model import Criterion, CriterionKind, CriterionScore, ScoreEntry, UnitTotal
+from xlsync.core.scoring.quantitative import IndicatorOutcome
+from xlsync.core.scoring.rank import rank_units
+from xlsync.core.scoring.read import ScoreSheet
+from xlsync.core.scoring.score import score_units
 
 Outcomes = dict[str, dict[str, IndicatorOutcome]]  # unit code → indicator code → outcome
 

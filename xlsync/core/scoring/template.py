@@ -1,4 +1,4 @@
-"""The score workbook of one emulation block, as a layout (see template.py for reports).
+"""The score workbook of one emulation block, as a layout (see :mod:`xlsync.core.template` for reports).
 
 One row per criterion of the block; one column group per unit of the block
 with ``Tự chấm`` (self-score), ``Khối chấm`` (the block's review) and
@@ -19,7 +19,7 @@ from typing import Mapping
 from xlsync import __version__
 from xlsync.core.numbers import format_number
 from xlsync.core.plan import Plan, Unit
-from xlsync.core.scoring import Criterion, CriterionKind, CriterionScore, QuantRule
+from xlsync.core.scoring.model import Criterion, CriterionKind, CriterionScore, QuantRule
 from xlsync.core.template import LayoutCell, MetaKeys
 
 SCORE_SHEET = "Chấm điểm"

@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass
 
 from xlsync.core.plan import Plan
-from xlsync.core.score_template import ScoreLabels, block_criteria, block_units
-from xlsync.core.scoring import Criterion, CriterionKind
+from xlsync.core.scoring.model import Criterion, CriterionKind
+from xlsync.core.scoring.template import ScoreLabels, block_criteria, block_units
 
 UNIT_CLAIMING_BONUS_WITHOUT_EVIDENCE = "T02"
 EVIDENCE = {
