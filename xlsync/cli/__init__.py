@@ -1,7 +1,7 @@
 """The ``xlsync`` command: a thin layer over the library.
 
-Commands are imported only when used, so ``xlsync --help`` stays fast and
-does not load pandas.
+Commands are imported only when used, so ``xlsync --help`` stays fast: it
+loads click and nothing else (no pandas, no reader, no mail).
 """
 
 from __future__ import annotations
@@ -12,16 +12,26 @@ import click
 
 from xlsync import __version__
 
+# name → (module, attribute, the first paragraph of the command's help). ``xlsync --help`` lists
+# the commands from these summaries instead of importing every command's module (the mail
+# command alone pulls in smtplib, ssl and email); tests/test_import_cost.py keeps them equal.
 COMMANDS = {
-    "init": ("xlsync.cli.setup", "init"),
-    "template": ("xlsync.cli.setup", "template"),
-    "validate": ("xlsync.cli.checking", "validate"),
-    "consolidate": ("xlsync.cli.consolidating", "consolidate"),
-    "demo": ("xlsync.cli.consolidating", "demo"),
-    "score": ("xlsync.cli.scoring", "score"),
-    "send": ("xlsync.cli.sending", "send"),
-    "workbook": ("xlsync.cli.workbook", "workbook"),
-    "gsheets": ("xlsync.cli.gsheets", "gsheets"),
+    "init": ("xlsync.cli.setup", "init",
+             "Tạo thư mục làm việc FOLDER với sổ kế hoạch mẫu (ke-hoach.xlsx) và thư mục bao-cao/."),
+    "template": ("xlsync.cli.setup", "template",
+                 "Tạo mẫu báo cáo (.xlsx) cho từng đơn vị của kế hoạch, hoặc bảng chấm điểm cho từng khối."),
+    "validate": ("xlsync.cli.checking", "validate",
+                 "Kiểm tra sổ kế hoạch và báo cáo của đơn vị; chỉ ra từng ô sai."),
+    "consolidate": ("xlsync.cli.consolidating", "consolidate",
+                    "Tổng hợp báo cáo của các đơn vị thành sổ tổng hợp."),
+    "demo": ("xlsync.cli.consolidating", "demo",
+             "Chạy thử toàn bộ quy trình trên kế hoạch mẫu (Kế hoạch 51/KH-UBND xã Sơn Tây 2024)."),
+    "score": ("xlsync.cli.scoring", "score",
+              "Chấm điểm, xếp hạng các đơn vị trong từng khối thi đua và đề nghị khen thưởng."),
+    "send": ("xlsync.cli.sending", "send", "Gửi sổ tổng hợp MASTER qua email tới Nơi nhận của kế hoạch."),
+    "workbook": ("xlsync.cli.workbook", "workbook",
+                 "Tạo tệp điều khiển xlsync.xlsm: các nút Kiểm tra, Tổng hợp, Tính tỷ lệ đạt, Chấm điểm, Gửi email."),
+    "gsheets": ("xlsync.cli.gsheets", "gsheets", "Google Sheets: mỗi đơn vị một bảng tính để nhập báo cáo."),
 }
 
 
@@ -31,9 +41,17 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMANDS:
-            module, attribute = COMMANDS[name]
+            module, attribute, _summary = COMMANDS[name]
             return getattr(importlib.import_module(module), attribute)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands as click writes it, shortened by click, from the summaries alone."""
+        stand_ins = [click.Command(name, help=summary) for name, (_, _, summary) in COMMANDS.items()]
+        listed = [*stand_ins, *(self.commands[name] for name in super().list_commands(ctx))]
+        limit = formatter.width - 6 - max(len(command.name or "") for command in listed)
+        with formatter.section("Commands"):
+            formatter.write_dl([(command.name or "", command.get_short_help_str(limit)) for command in listed])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -44,7 +44,6 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
     (a path that does not exist, nothing to check, no file readable).
     """
     from xlsync.cli.render import copies_line, plan_line, print_records, progress, records_before_refusal, unit_names
-    from xlsync.io.feedback import write_feedback_copy
     from xlsync.io.plan_source import resolve_plan
     from xlsync.jobs.gsheets import gather_sources, is_sheet, open_client, validate_sources
 
@@ -61,6 +60,8 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
     report = run.report
 
     if feedback_dir:
+        from xlsync.io.feedback import write_feedback_copy  # openpyxl: loaded only to write copies
+
         for checked in run.files:
             if checked.issues and checked.workbook is not None and not is_sheet(checked):
                 written = write_feedback_copy(checked.path, checked.issues, feedback_dir)

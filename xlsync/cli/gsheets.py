@@ -94,7 +94,7 @@ def list_sheets(plan_path: str | None, lang: str | None) -> int:
 def _print_push(run, plan, lang: str) -> None:
     from rich.table import Table
 
-    from xlsync.cli.render import records_table, stdout
+    from xlsync.cli.render import console, records_table
 
     if run.pushed:
         table = Table()
@@ -104,9 +104,9 @@ def _print_push(run, plan, lang: str) -> None:
             unit = plan.unit_by_code(sheet.unit_code)
             state = text("gsheet-created" if sheet.created else "gsheet-kept", lang)
             table.add_row(sheet.unit_code, unit.name if unit else "", sheet.url, state, sheet.shared_with)
-        stdout.print(table)
+        console().print(table)
     if run.issues:
-        stdout.print(records_table(run.issues, lang))
+        console().print(records_table(run.issues, lang))
     say(text("gsheet-push-summary", lang, created=run.created, kept=len(run.pushed) - run.created,
              path=run.registry), err=False)
 
@@ -114,7 +114,7 @@ def _print_push(run, plan, lang: str) -> None:
 def _print_registry(registry, plan, lang: str) -> None:
     from rich.table import Table
 
-    from xlsync.cli.render import stdout
+    from xlsync.cli.render import console
     from xlsync.core.consolidate import expected_units
     from xlsync.io.gsheets.names import sheet_url
 
@@ -124,7 +124,7 @@ def _print_registry(registry, plan, lang: str) -> None:
     for entry in registry:
         table.add_row(entry.unit_code, entry.unit_name, entry.url or sheet_url(entry.spreadsheet_id), entry.created,
                       entry.shared_with)
-    stdout.print(table)
+    console().print(table)
     say(text("gsheet-registry-line", lang, path=registry.path), err=False)
     missing = [f"{u.name} ({u.code})" for u in expected_units(plan) if registry.get(u.code) is None]
     if missing:

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from rich.console import Console
-from rich.table import Table
+import click
 
 from xlsync.core.issues import CannotRun, Issue, severity_word
 from xlsync.core.messages import text
 
 if TYPE_CHECKING:
-    from xlsync.core.report import UnitReport
+    from rich.console import Console
+    from rich.table import Table
 
-# Piped output is read by people too (and by logs): do not squeeze it into 80 columns.
-stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-stderr = Console(stderr=True, highlight=False)
+    from xlsync.core.report import UnitReport
 
 # About a screenful each; rich lays a table out at roughly 5 ms a row, so these also bound the time.
 RECORDS_SHOWN = 50
@@ -34,8 +33,34 @@ UNITS_NAMED = 50
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+@cache
+def console(*, stderr: bool = False) -> Console:
+    """The rich console of stdout (or stderr), made on first use.
+
+    Importing rich costs tens of milliseconds, and a clean run prints plain
+    lines only (:func:`line`): rich is loaded when there is a table or a bar.
+    """
+    from rich.console import Console
+
+    if stderr:
+        return Console(stderr=True, highlight=False)
+    # Piped output is read by people too (and by logs): do not squeeze it into 80 columns.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def line(message: str) -> None:
+    """A sentence on stdout, as it is (no rich markup: a file name may hold brackets)."""
+    click.echo(message)
+
+
+def new_table(**options: object) -> Table:
+    from rich.table import Table
+
+    return Table(**options)
+
+
 def records_table(issues: Iterable[Issue], lang: str) -> Table:
-    table = Table(show_lines=False, expand=False)
+    table = new_table(show_lines=False, expand=False)
     for key in ("col-severity", "col-file", "col-sheet", "col-cell", "col-code", "col-message"):
         table.add_column(text(key, lang), overflow="fold")
     for issue in issues:
@@ -58,15 +83,15 @@ def print_records(issues: list[Issue], files: int, lang: str, *, units: dict[str
     if flood:
         print_file_summary(issues, units or {}, lang)
         shown = sorted(issues, key=lambda i: SEVERITY_ORDER.get(i.severity, 3))[:RECORDS_SHOWN]
-        stdout.print(records_table(shown, lang))
+        console().print(records_table(shown, lang))
         where = "; ".join([text("full-list-json", lang), *full_list])
-        stdout.print(text("more-records", lang, count=len(issues) - RECORDS_SHOWN, where=where))
+        line(text("more-records", lang, count=len(issues) - RECORDS_SHOWN, where=where))
     elif issues:
-        stdout.print(records_table(issues, lang))
+        console().print(records_table(issues, lang))
     errors = sum(1 for i in issues if i.is_error)
     warnings = sum(1 for i in issues if i.is_warning)
     summary = text("summary", lang, files=files, errors=errors, warnings=warnings)
-    stdout.print(f"{summary} {text('no-problems', lang)}" if not errors and not warnings else summary)
+    line(f"{summary} {text('no-problems', lang)}" if not errors and not warnings else summary)
 
 
 def print_file_summary(issues: Iterable[Issue], units: dict[str, str], lang: str) -> None:
@@ -77,15 +102,15 @@ def print_file_summary(issues: Iterable[Issue], units: dict[str, str], lang: str
             counts.setdefault(issue.file, [0, 0])[0 if issue.is_error else 1] += 1
     if not counts:
         return
-    table = Table(title=text("files-title", lang), expand=False)
+    table = new_table(title=text("files-title", lang), expand=False)
     for key, justify in (("col-file", "left"), ("col-unit", "left"), ("col-errors", "right"),
                          ("col-warnings", "right")):
         table.add_column(text(key, lang), overflow="fold", justify=justify)
     for file, (errors, warnings) in list(counts.items())[:FILES_SHOWN]:
         table.add_row(file, units.get(file, ""), str(errors), str(warnings))
-    stdout.print(table)
+    console().print(table)
     if len(counts) > FILES_SHOWN:
-        stdout.print(text("more-files", lang, count=len(counts) - FILES_SHOWN))
+        line(text("more-files", lang, count=len(counts) - FILES_SHOWN))
 
 
 def unit_names(reports: Iterable[UnitReport | None]) -> dict[str, str]:
@@ -130,13 +155,13 @@ def plan_line(loaded, lang: str) -> str:
 @contextmanager
 def progress(total: int, label: str, *, threshold: int = 5) -> Iterator[Callable[[str], None]]:
     """A progress bar on stderr for long runs on a terminal; silent otherwise."""
-    if total < threshold or not stderr.is_terminal:
+    if total < threshold or not console(stderr=True).is_terminal:
         yield lambda _item: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda _item: bar.advance(task)
 
@@ -146,7 +171,7 @@ def print_consolidation(result, master: str, lang: str) -> None:
     from xlsync.core.consolidate import Status
     from xlsync.core.numbers import PASS, format_number, format_value
 
-    table = Table(title=text("summary-title", lang, period=result.period))
+    table = new_table(title=text("summary-title", lang, period=result.period))
     for key in ("col-indicator-code", "col-indicator", "col-target", "col-actual", "col-ratio", "col-verdict"):
         # Long indicator names wrap, so the figures stay in view on a narrow terminal.
         table.add_column(text(key, lang), overflow="fold", max_width=60 if key == "col-indicator" else None)
@@ -160,20 +185,20 @@ def print_consolidation(result, master: str, lang: str) -> None:
         table.add_row(ind.code, ind.name, target, _shown(item.actual),
                       "" if ratio is None else format_number(ratio, 1),
                       f"[{style}]{verdict_text}[/]" if style else verdict_text)
-    stdout.print(table)
+    console().print(table)
     passed = sum(1 for r in result.results if r.achieved is True)
     failed = sum(1 for r in result.results if r.achieved is False)
-    stdout.print(text("indicator-counts", lang, passed=passed, failed=failed))
+    line(text("indicator-counts", lang, passed=passed, failed=failed))
     rate = result.reporting_rate
-    stdout.print(text("reporting-rate", lang, submitted=result.submitted, expected=result.expected,
+    line(text("reporting-rate", lang, submitted=result.submitted, expected=result.expected,
                       rate="" if rate is None else format_number(rate, 1), included=result.included_count))
     missing = [s.unit.name for s in result.statuses if s.status is Status.NOT_SUBMITTED]
     left_out = [s.unit.name for s in result.statuses if s.status in (Status.HAS_ERRORS, Status.DUPLICATE)]
     if missing:
-        stdout.print(text("not-submitted-list", lang, units=_named(missing, lang)))
+        line(text("not-submitted-list", lang, units=_named(missing, lang)))
     if left_out:
-        stdout.print(text("left-out-list", lang, units=_named(left_out, lang)))
-    stdout.print(text("master-written", lang, path=master))
+        line(text("left-out-list", lang, units=_named(left_out, lang)))
+    line(text("master-written", lang, path=master))
 
 
 def _named(units: list[str], lang: str) -> str:

@@ -58,7 +58,7 @@ def print_ranking(result, lang: str) -> None:
     """Rank, total and proposed title of every unit, block by block; ties marked."""
     from rich.table import Table
 
-    from xlsync.cli.render import stdout
+    from xlsync.cli.render import console
     from xlsync.core.numbers import format_number
 
     table = Table(title=text("ranking-title", lang, period=result.period))
@@ -68,4 +68,4 @@ def print_ranking(result, lang: str) -> None:
         rank = f"{total.rank} {text('tied-mark', lang)}" if total.tied else str(total.rank)
         unit = result.plan.units[total.unit]
         table.add_row(total.block, rank, f"{unit.code} – {unit.name}", format_number(total.total, 2), total.title)
-    stdout.print(table)
+    console().print(table)

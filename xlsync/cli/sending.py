@@ -91,11 +91,11 @@ def send(master: str, plan_path: str | None, to: tuple[str, ...], cc: tuple[str,
 
 
 def _print_outcome(outcome, plan, *, own_recipients: bool, lang: str) -> None:
-    from xlsync.cli.render import records_table, stdout
+    from xlsync.cli.render import console, records_table
     from xlsync.jobs.send import recipients_without_email
 
     if outcome.issues:
-        stdout.print(records_table(outcome.issues, lang))
+        console().print(records_table(outcome.issues, lang))
     if outcome.blocking:
         errors = sum(1 for i in outcome.blocking if i.is_error)
         key = "send-refused-errors" if errors else "send-refused-warnings"

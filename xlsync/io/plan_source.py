@@ -14,9 +14,9 @@ from pathlib import Path
 
 from xlsync.core.issues import CannotRun, Issue
 from xlsync.core.plan import Plan, Sheets
-from xlsync.core.plan_reader import read_plan
 from xlsync.core.sheets import Sheet, WorkbookData
-from xlsync.io.xlsx_read import read_workbook
+from xlsync.io.plan_cache import remembered
+from xlsync.io.xlsx_read import MAX_FILE_BYTES, read_workbook
 
 PLAN_FILE_NAME = "ke-hoach.xlsx"  # what `xlsync init` writes into a working folder
 BUNDLED_NAME = "bundled:ke-hoach-51-KH-UBND-2024"
@@ -53,13 +53,24 @@ class LoadedPlan:
 
 
 def bundled_tables() -> WorkbookData:
+    return tables_workbook(bundled_texts())
+
+
+def bundled_texts() -> dict[str, str]:
+    """The bundled plan's CSV tables that exist, by file name."""
     folder = resources.files("xlsync.templates") / "plan"
-    workbook = WorkbookData(source=BUNDLED_NAME)
-    for file_name, sheet_name in BUNDLED_TABLES.items():
+    texts = {}
+    for file_name in BUNDLED_TABLES:
         resource = folder / file_name
-        if not resource.is_file():
-            continue
-        text = resource.read_text(encoding="utf-8")
+        if resource.is_file():
+            texts[file_name] = resource.read_text(encoding="utf-8")
+    return texts
+
+
+def tables_workbook(texts: dict[str, str]) -> WorkbookData:
+    workbook = WorkbookData(source=BUNDLED_NAME)
+    for file_name, text in texts.items():
+        sheet_name = BUNDLED_TABLES[file_name]
         workbook.sheets[sheet_name] = csv_sheet(text, sheet_name, f"{BUNDLED_FOLDER}/{file_name}")
     return workbook
 
@@ -78,6 +89,18 @@ def csv_sheet(text: str, sheet_name: str, file: str) -> Sheet:
                             expected=len(rows[0]))
         rows.append([value if value != "" else None for value in fields])
     return Sheet(sheet_name, rows)
+
+
+def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
+    """The plan in ``workbook`` and its records.
+
+    The reader (pandas frames checked by pandera) is imported only when a
+    plan is read, not when it comes from the cache: a command that checks no
+    report (template, push, send) then never loads pandas.
+    """
+    from xlsync.core.plan_reader import read_plan as read_plan_sheets
+
+    return read_plan_sheets(workbook)
 
 
 def load_bundled_plan() -> LoadedPlan:
@@ -101,14 +124,40 @@ def find_folder_plan(start: Path | None = None) -> Path | None:
 
 
 def resolve_plan(option: str | Path | None) -> LoadedPlan:
-    """--plan if given, else the working folder's plan, else the bundled example."""
+    """--plan if given, else the working folder's plan, else the bundled example.
+
+    The plan read is kept between runs (:mod:`xlsync.io.plan_cache`): the
+    next run over the same plan file, unchanged, does not read it again.
+    """
     if option:
         if not Path(option).exists():
             raise CannotRun("file-not-found", file=str(option))
-        return load_plan_file(option)
+        return remembered_plan_file(option, "option")
     folder_plan = find_folder_plan()
     if folder_plan is not None:
-        loaded = load_plan_file(folder_plan)
-        loaded.origin = "folder"
+        return remembered_plan_file(folder_plan, "folder")
+    texts = bundled_texts()
+    content = "\0".join(f"{name}\0{text}" for name, text in texts.items()).encode("utf-8", "surrogatepass")
+    plan, issues = remembered(BUNDLED_NAME, content, lambda: read_plan(tables_workbook(texts)))
+    return LoadedPlan(plan, issues, "bundled")
+
+
+def remembered_plan_file(path: str | Path, origin: str) -> LoadedPlan:
+    """:func:`load_plan_file` through the cache."""
+    content = _plan_bytes(path)
+    if content is None:
+        loaded = load_plan_file(path)
+        loaded.origin = origin
         return loaded
-    return load_bundled_plan()
+    plan, issues = remembered(str(path), content, lambda: read_plan(read_workbook(path)))
+    return LoadedPlan(plan, issues, origin)
+
+
+def _plan_bytes(path: str | Path) -> bytes | None:
+    """The bytes that key the cache; None when the reader must see the file (too large, unreadable) to refuse it."""
+    try:
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            return None
+        return Path(path).read_bytes()
+    except OSError:
+        return None
