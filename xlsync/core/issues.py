@@ -132,9 +132,6 @@ class Report:
         """0 when there is no error (warnings allowed), 1 otherwise."""
         return 1 if self.errors else 0
 
-    def for_file(self, file: str) -> list[Issue]:
-        return [i for i in self.issues if i.file == file]
-
     def to_dicts(self) -> list[dict[str, str]]:
         return [i.to_dict() for i in self.issues]
 

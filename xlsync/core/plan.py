@@ -273,9 +273,6 @@ class Plan:
                 pairs.append(pair)
         return pairs
 
-    def targets_for(self, unit_code: str) -> dict[str, float | bool | None]:
-        return {t.indicator: t.target for t in self.unit_targets if t.unit == unit_code}
-
     @property
     def blocks(self) -> list[str]:
         return list(dict.fromkeys(u.block for u in self.units.values() if u.block))
