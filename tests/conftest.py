@@ -23,6 +23,15 @@ def plan(bundled) -> Plan:
 
 
 @pytest.fixture
+def fake():
+    """The local stand-in for Google Sheets and Drive (tests/fake_sheets_api.py), acting as SA_EMAIL."""
+    from fake_sheets_api import SA_EMAIL, FakeGoogle  # here: it loads gspread, which most tests never need
+
+    with FakeGoogle(account_email=SA_EMAIL) as server:
+        yield server
+
+
+@pytest.fixture
 def cli(tmp_path, monkeypatch):
     """Run `xlsync ...` in-process from an empty folder; returns (exit code, stdout, stderr)."""
     from xlsync.cli import main

@@ -40,12 +40,17 @@ from google.oauth2.credentials import Credentials
 from requests.adapters import HTTPAdapter
 
 from xlsync.core.sheets import cell_address, column_letter, parse_address
+from xlsync.io.retry import RetryPolicy
 
 Json = dict[str, Any]
 
 SHEETS_HOST = "sheets.googleapis.com"
 DRIVE_HOST = "www.googleapis.com"
 ORIGINAL_HOST_HEADER = "X-Fake-Original-Host"
+# The service account the Google Sheets tests act as (the ``fake`` fixture of conftest.py).
+SA_EMAIL = "xlsync-office@son-tay.iam.gserviceaccount.com"
+# Retries that give up within half a second, so a test of a failure ends quickly.
+FAST_RETRY = RetryPolicy(max_attempts=4, max_seconds=0.5, first_delay=0.01, max_delay=0.05)
 CREATE = "<create>"  # the "spreadsheet" a creation request belongs to, for fault injection
 ANY = "*"  # a fault on every spreadsheet (combine with ``kinds``)
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26

@@ -12,7 +12,7 @@ import email
 import email.policy
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from openpyxl import load_workbook
@@ -29,7 +29,7 @@ from xlsync.jobs.demo import DemoRun, run_demo
 from xlsync.workbook import layout
 
 from fake_sheets_api import FakeGoogle, client_for
-from smtp_server import running_server
+from smtp_server import Server, running_server
 from xlwings_harness import actions, book_from_xlsx, mock_caller, xlwings_with_remote_engine
 
 xlwings_with_remote_engine()  # before anything below imports xlwings
@@ -57,6 +57,17 @@ def control_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def folder(demo: DemoRun, tmp_path: Path) -> Path:
     """A private copy of the demo round, free to change."""
     return Path(shutil.copytree(demo.folder, tmp_path / "round"))
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    """A local SMTP server without login or encryption, named in the settings the «Gửi» button reads."""
+    with running_server() as server:
+        for name, value in {"XLSYNC_SMTP_HOST": server.host, "XLSYNC_SMTP_PORT": str(server.port),
+                            "XLSYNC_SMTP_SECURITY": "none", "XLSYNC_MAIL_FROM": "xa@xa.gov.vn"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("XLSYNC_SMTP_USER", raising=False)
+        yield server
 
 
 def edited(path: Path, sheet: str, changes: dict[str, Any], out: Path | None = None) -> Path:
@@ -461,18 +472,13 @@ def test_score_writes_the_scores_into_the_master(folder: Path, control_path: Pat
 
 
 def test_send_emails_the_master_to_the_recipients_in_the_settings(
-    folder: Path, control_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, control_path: Path, tmp_path: Path, server: Server
 ) -> None:
     master = folder / "tong-hop.xlsx"
     filled = control_with(control_path, tmp_path, master_path=str(master), plan_path=str(folder / "ke-hoach.xlsx"),
                           recipients="vanphong@xa.gov.vn; chutich@xa.gov.vn")
-    with running_server() as server:
-        for name, value in {"XLSYNC_SMTP_HOST": server.host, "XLSYNC_SMTP_PORT": str(server.port),
-                            "XLSYNC_SMTP_SECURITY": "none", "XLSYNC_MAIL_FROM": "xa@xa.gov.vn"}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("XLSYNC_SMTP_USER", raising=False)
-        control = book_from_xlsx(filled, caller_sheet=CONTROL)
-        macros.send_book(control)
+    control = book_from_xlsx(filled, caller_sheet=CONTROL)
+    macros.send_book(control)
 
     assert status(control) == (
         "Đã gửi tới (2): vanphong@xa.gov.vn, chutich@xa.gov.vn.", STATUS_FILLS["ok"]
@@ -485,18 +491,13 @@ def test_send_emails_the_master_to_the_recipients_in_the_settings(
 
 
 def test_send_refuses_a_master_edited_without_recomputing(
-    folder: Path, control_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, control_path: Path, tmp_path: Path, server: Server
 ) -> None:
     master = edited(folder / "tong-hop.xlsx", BY_UNIT, {POOR_T01: 20})  # «Thực hiện» now stale
     filled = control_with(control_path, tmp_path, master_path=str(master), plan_path=str(folder / "ke-hoach.xlsx"),
                           recipients="vanphong@xa.gov.vn")
-    with running_server() as server:
-        for name, value in {"XLSYNC_SMTP_HOST": server.host, "XLSYNC_SMTP_PORT": str(server.port),
-                            "XLSYNC_SMTP_SECURITY": "none", "XLSYNC_MAIL_FROM": "xa@xa.gov.vn"}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("XLSYNC_SMTP_USER", raising=False)
-        control = book_from_xlsx(filled, caller_sheet=CONTROL)
-        macros.send_book(control)
+    control = book_from_xlsx(filled, caller_sheet=CONTROL)
+    macros.send_book(control)
 
     assert server.handler.messages == []
     assert status(control) == (

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2 import service_account
 
-from fake_sheets_api import ANY, CREATE, FakeGoogle, client_for
+from fake_sheets_api import ANY, CREATE, FAST_RETRY, SA_EMAIL, FakeGoogle, client_for
 from helpers import fill_report, value_cells
 from xlsync.core.issues import CannotRun, make_issue
 from xlsync.core.numbers import Kind
@@ -35,19 +35,10 @@ from xlsync.jobs.consolidate import consolidate_files, consolidate_paths
 from xlsync.jobs.validate import load_source
 
 REPORT = "Báo cáo"
-SA_EMAIL = "xlsync-office@an-hoa.iam.gserviceaccount.com"
 CHECKED = dt.datetime(2025, 3, 12, 14, 5)
-# Tiny budget: a storm must end in well under a second.
-FAST = RetryPolicy(max_attempts=4, max_seconds=0.5, first_delay=0.01, max_delay=0.05)
 
 
 # --- fixtures ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake():
-    with FakeGoogle(account_email=SA_EMAIL) as server:
-        yield server
 
 
 @pytest.fixture
@@ -98,7 +89,7 @@ def registry(tmp_path: Path) -> SheetRegistry:
 
 
 def push(client, plan, code, registry, *, share=True, **options):
-    return push_report(client, plan, plan.units[code], share=share, registry=registry, policy=FAST, **options)
+    return push_report(client, plan, plan.units[code], share=share, registry=registry, policy=FAST_RETRY, **options)
 
 
 # --- push ---------------------------------------------------------------------------
@@ -217,7 +208,7 @@ def test_push_into_a_drive_folder_creates_through_drive(fake, client, plan, regi
 
 
 def test_push_without_email_is_not_shared_and_says_so(fake, client, plan, registry):
-    pushed, issues = push_reports(client, plan, plan.units.values(), share=True, registry=registry, policy=FAST)
+    pushed, issues = push_reports(client, plan, plan.units.values(), share=True, registry=registry, policy=FAST_RETRY)
 
     assert [p.shared_with for p in pushed] == ["truongthon.dong@example.org", "truongthon.tay@example.org", ""]
     assert fake.count("drive.permissions.create") == 2
@@ -238,10 +229,10 @@ def test_service_account_without_drive_storage_gets_advice_not_retries(fake, sa_
 
 
 def test_one_unit_failing_does_not_stop_the_others(fake, client, plan, registry):
-    fake.fail(CREATE, 429, times=FAST.max_attempts)  # every attempt the first unit is allowed
+    fake.fail(CREATE, 429, times=FAST_RETRY.max_attempts)  # every attempt the first unit is allowed
 
     pushed, issues = push_reports(client, plan, [plan.units["T01"], plan.units["T02"]], share=False,
-                                  registry=registry, policy=FAST)
+                                  registry=registry, policy=FAST_RETRY)
 
     assert [p.unit_code for p in pushed] == ["T02"]
     assert [i.code for i in issues] == ["gsheet-quota"]
@@ -257,7 +248,7 @@ def test_read_is_one_request_and_keeps_text_as_text(fake, client, plan, registry
         fake.type_value(key, REPORT, a1, value)
     before = len(fake.requests)
 
-    data = read_spreadsheet(client, f"gsheet:{key}", policy=FAST)
+    data = read_spreadsheet(client, f"gsheet:{key}", policy=FAST_RETRY)
 
     (request,) = fake.requests[before:]
     assert (request.kind, request.query["includeGridData"]) == ("spreadsheets.get", ["true"])
@@ -287,7 +278,7 @@ def test_read_converts_formulas_dates_booleans_and_errors(fake, client):
     fake.type_value(key, "Trang tính1", "C3", 0.648)
     fake.sheet(key, "Trang tính1").cells[(2, 2)]["userEnteredFormat"] = {"numberFormat": {"type": "PERCENT"}}
 
-    sheet = read_spreadsheet(client, key, policy=FAST).sheets["Trang tính1"]
+    sheet = read_spreadsheet(client, key, policy=FAST_RETRY).sheets["Trang tính1"]
 
     # The error reads as blank, with its text kept so the report reader can say which error it is.
     assert sheet.rows == [[15.0, True], [], [dt.datetime(2025, 1, 1, 12, 0), None, 0.648]]
@@ -300,7 +291,7 @@ def test_read_then_parse_gives_the_values_a_file_would(fake, client, plan, regis
     for a1, value in (("D11", 1250.0), ("D12", 40.0), ("D13", "96,5"), ("D14", "Đạt")):
         fake.type_value(key, REPORT, a1, value)
 
-    report, issues = read_report(read_spreadsheet(client, key, policy=FAST), plan)
+    report, issues = read_report(read_spreadsheet(client, key, policy=FAST_RETRY), plan)
 
     assert issues == []
     assert report.unit.code == "T01"
@@ -315,12 +306,12 @@ def test_feedback_is_one_batch_that_notes_and_highlights_the_bad_cell(fake, clie
     key = push(client, plan, "T01", registry).spreadsheet_id
     for a1, value in (("D11", 1250.0), ("D12", "khoảng 40"), ("D13", "96,5"), ("D14", "Đạt")):
         fake.type_value(key, REPORT, a1, value)
-    data = read_spreadsheet(client, key, policy=FAST)
+    data = read_spreadsheet(client, key, policy=FAST_RETRY)
     _, issues = read_report(data, plan)
     assert [(i.code, i.cell) for i in issues] == [("type-error", "D12")]
     before = len(fake.requests)
 
-    summary = write_feedback(client, data, issues, checked_at=CHECKED, policy=FAST)
+    summary = write_feedback(client, data, issues, checked_at=CHECKED, policy=FAST_RETRY)
 
     assert [r.kind for r in fake.requests[before:]] == ["spreadsheets.batchUpdate"]
     sheet = fake.sheet(key, REPORT)
@@ -339,16 +330,16 @@ def test_feedback_clears_earlier_marks_once_the_cell_is_correct(fake, client, pl
     key = push(client, plan, "T01", registry).spreadsheet_id
     for a1, value in (("D11", 1250.0), ("D12", "khoảng 40"), ("D13", 96.5), ("D14", "Chưa đạt")):
         fake.type_value(key, REPORT, a1, value)
-    data = read_spreadsheet(client, key, policy=FAST)
-    write_feedback(client, data, read_report(data, plan)[1], checked_at=CHECKED, policy=FAST)
+    data = read_spreadsheet(client, key, policy=FAST_RETRY)
+    write_feedback(client, data, read_report(data, plan)[1], checked_at=CHECKED, policy=FAST_RETRY)
     assert fake.sheet(key, REPORT).note("D12") is not None
     fake.type_value(key, REPORT, "D12", 40.0)
-    data = read_spreadsheet(client, key, policy=FAST)
+    data = read_spreadsheet(client, key, policy=FAST_RETRY)
     report, issues = read_report(data, plan)
     assert issues == []
     before = len(fake.requests)
 
-    summary = write_feedback(client, data, issues, checked_at=CHECKED, policy=FAST)
+    summary = write_feedback(client, data, issues, checked_at=CHECKED, policy=FAST_RETRY)
 
     assert fake.count("spreadsheets.batchUpdate", key) == 3  # setup, first feedback, this one
     assert len(fake.requests) == before + 1
@@ -367,13 +358,13 @@ def test_feedback_keeps_a_note_somebody_else_wrote(fake, client, plan, registry)
     warning = make_issue("ambiguous-number", file=f"gsheet:{key}", sheet=REPORT, cell="D11", value="1.250",
                          reading="1.250", other="1,25")
 
-    write_feedback(client, read_spreadsheet(client, key, policy=FAST), [warning], checked_at=CHECKED, policy=FAST)
+    write_feedback(client, read_spreadsheet(client, key, policy=FAST_RETRY), [warning], checked_at=CHECKED, policy=FAST_RETRY)
     sheet = fake.sheet(key, REPORT)
     assert sheet.note("D11") == ("xlsync: " + warning.message_vi + "\n———\nSố liệu đã đối chiếu với sổ hộ khẩu")
     assert sheet.background("D11") == WARNING_FILL
     assert sheet.value("B8") == "Hợp lệ, 1 cảnh báo – kiểm tra lúc 14:05 12/03/2025"
 
-    write_feedback(client, read_spreadsheet(client, key, policy=FAST), [], checked_at=CHECKED, policy=FAST)
+    write_feedback(client, read_spreadsheet(client, key, policy=FAST_RETRY), [], checked_at=CHECKED, policy=FAST_RETRY)
     assert sheet_note(fake, key, "D11") == "Số liệu đã đối chiếu với sổ hộ khẩu"
     assert fake.sheet(key, REPORT).background("D11") == INPUT_FILL
 
@@ -383,8 +374,8 @@ def test_feedback_puts_problems_without_a_cell_on_the_status_cell(fake, client, 
     missing = make_issue("missing-row", file=f"gsheet:{key}", sheet=REPORT, code="H02", name="Số hộ nghèo")
     other = make_issue("type-error", file=f"gsheet:{key}", sheet=REPORT, cell="D11", value="x")
 
-    write_feedback(client, read_spreadsheet(client, key, policy=FAST), [missing, other],
-                   checked_at=CHECKED, policy=FAST)
+    write_feedback(client, read_spreadsheet(client, key, policy=FAST_RETRY), [missing, other],
+                   checked_at=CHECKED, policy=FAST_RETRY)
 
     sheet = fake.sheet(key, REPORT)
     assert sheet.value("B8") == "Có 2 lỗi – kiểm tra lúc 14:05 12/03/2025"
@@ -396,8 +387,8 @@ def test_feedback_outside_the_grid_goes_to_the_status_note_instead_of_failing(fa
     key = push(client, plan, "T01", registry).spreadsheet_id
     far = make_issue("unexpected-value", file=f"gsheet:{key}", sheet=REPORT, cell="Z999", value="x")
 
-    summary = write_feedback(client, read_spreadsheet(client, key, policy=FAST), [far],
-                             checked_at=CHECKED, policy=FAST)
+    summary = write_feedback(client, read_spreadsheet(client, key, policy=FAST_RETRY), [far],
+                             checked_at=CHECKED, policy=FAST_RETRY)
 
     assert summary.flagged == ()
     assert fake.sheet(key, REPORT).note("B8") == "xlsync: " + far.message_vi
@@ -406,10 +397,10 @@ def test_feedback_outside_the_grid_goes_to_the_status_note_instead_of_failing(fa
 
 def test_feedback_with_nothing_to_say_sends_nothing(fake, client):
     key = fake.add_spreadsheet("Sổ riêng của thôn", ("Trang tính1",)).spreadsheet_id
-    data = read_spreadsheet(client, key, policy=FAST)
+    data = read_spreadsheet(client, key, policy=FAST_RETRY)
     before = len(fake.requests)
 
-    summary = write_feedback(client, data, [], checked_at=CHECKED, policy=FAST)
+    summary = write_feedback(client, data, [], checked_at=CHECKED, policy=FAST_RETRY)
 
     assert len(fake.requests) == before
     assert summary.status_cell == ""
@@ -420,13 +411,13 @@ def test_feedback_for_twenty_villages_stays_inside_the_quota(fake, client, plan,
     for number in range(20):
         unit = Unit(f"V{number:02d}", f"Thôn {number}", "Thôn", "Khối thôn", email=f"thon{number}@example.org")
         plan.units[unit.code] = unit
-        keys.append(push_report(client, plan, unit, share=True, registry=registry, policy=FAST).spreadsheet_id)
+        keys.append(push_report(client, plan, unit, share=True, registry=registry, policy=FAST_RETRY).spreadsheet_id)
         fake.type_value(keys[-1], REPORT, "D11", "nhiều")
     before = len(fake.requests)
 
     for key in keys:
-        data = read_spreadsheet(client, key, policy=FAST)
-        write_feedback(client, data, read_report(data, plan)[1], checked_at=CHECKED, policy=FAST)
+        data = read_spreadsheet(client, key, policy=FAST_RETRY)
+        write_feedback(client, data, read_report(data, plan)[1], checked_at=CHECKED, policy=FAST_RETRY)
 
     per_sheet = {key: [r.kind for r in fake.requests[before:] if r.spreadsheet_id == key] for key in keys}
     assert all(kinds == ["spreadsheets.get", "spreadsheets.batchUpdate"] for kinds in per_sheet.values())
@@ -449,11 +440,11 @@ def test_sheets_and_files_with_the_same_values_give_the_same_consolidation(fake,
     before = len(fake.requests)
 
     from_files = consolidate_paths(paths, bundled, tmp_path / "master-files.xlsx")
-    checked = [load_source(f"gsheet:{keys[code]}", reader=lambda s: read_spreadsheet(client, s, policy=FAST))
+    checked = [load_source(f"gsheet:{keys[code]}", reader=lambda s: read_spreadsheet(client, s, policy=FAST_RETRY))
                for code in codes]
     from_sheets = consolidate_files(checked, bundled, tmp_path / "master-sheets.xlsx")
     for item in checked:
-        write_feedback(client, item.workbook, item.issues, checked_at=CHECKED, policy=FAST)
+        write_feedback(client, item.workbook, item.issues, checked_at=CHECKED, policy=FAST_RETRY)
 
     pd.testing.assert_frame_equal(from_sheets.values, from_files.values)
     assert [(r.indicator.code, r.actual, r.units_reporting) for r in from_sheets.results] == [
@@ -497,16 +488,16 @@ def test_a_429_storm_on_one_sheet_ends_quickly_and_the_others_are_read(fake, cli
     started = time.monotonic()
     for key in keys:
         try:
-            read[key] = read_spreadsheet(client, key, label=f"Thôn ({key})", policy=FAST)
+            read[key] = read_spreadsheet(client, key, label=f"Thôn ({key})", policy=FAST_RETRY)
         except CannotRun as err:
             failed[key] = err
     elapsed = time.monotonic() - started
 
-    assert elapsed < FAST.max_seconds + 30  # a storm retried without a budget would go on for minutes
+    assert elapsed < FAST_RETRY.max_seconds + 30  # a storm retried without a budget would go on for minutes
     assert set(read) == {keys[0], keys[2]} and set(failed) == {keys[1]}
     assert failed[keys[1]].code == "gsheet-quota"
     assert f"Thôn ({keys[1]})" in failed[keys[1]].message_vi
-    assert 2 <= fake.count("spreadsheets.get", keys[1]) <= FAST.max_attempts
+    assert 2 <= fake.count("spreadsheets.get", keys[1]) <= FAST_RETRY.max_attempts
     assert fake.count("spreadsheets.get", keys[0]) == fake.count("spreadsheets.get", keys[2]) == 1
     assert failed[keys[1]].as_issue(file=f"gsheet:{keys[1]}").file == f"gsheet:{keys[1]}"
 
@@ -556,7 +547,7 @@ def test_a_sheet_not_shared_names_the_account_to_share_with(fake, sa_client):
     fake.revoke(key)
 
     with pytest.raises(CannotRun) as failed:
-        read_spreadsheet(sa_client, key, label="Thôn Bắc (T04)", policy=FAST)
+        read_spreadsheet(sa_client, key, label="Thôn Bắc (T04)", policy=FAST_RETRY)
 
     assert failed.value.code == "gsheet-not-shared"
     assert SA_EMAIL in failed.value.message_vi and SA_EMAIL in failed.value.message_en
@@ -569,7 +560,7 @@ def test_a_person_without_access_is_told_to_ask_the_owner(fake, client):
     fake.revoke(key)
 
     with pytest.raises(CannotRun) as failed:
-        read_spreadsheet(client, key, policy=FAST)
+        read_spreadsheet(client, key, policy=FAST_RETRY)
 
     assert failed.value.code == "gsheet-no-access"
 
@@ -579,7 +570,7 @@ def test_a_deleted_sheet_is_a_clear_error_without_retries(fake, client):
     fake.delete(key)
 
     with pytest.raises(CannotRun) as failed:
-        read_spreadsheet(client, key, label="Thôn Bắc (T04)", policy=FAST)
+        read_spreadsheet(client, key, label="Thôn Bắc (T04)", policy=FAST_RETRY)
 
     assert failed.value.code == "gsheet-not-found"
     assert "Thôn Bắc (T04)" in failed.value.message_vi

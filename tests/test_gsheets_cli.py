@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from fake_sheets_api import CREATE, FakeGoogle, client_for
+from fake_sheets_api import CREATE, FAST_RETRY, FakeGoogle, client_for
 from helpers import fill_report, value_cells
 from xlsync.core.example_data import example_values
 from xlsync.core.numbers import FAIL, PASS, Kind
@@ -30,12 +30,9 @@ from xlsync.io.gsheets.registry import SheetRegistry
 from xlsync.io.gsheets.template import ERROR_FILL, STATUS_OK_FILL
 from xlsync.io.plan_source import PLAN_FILE_NAME
 from xlsync.io.plan_xlsx import write_plan_workbook
-from xlsync.io.retry import RetryPolicy
 from xlsync.jobs import gsheets as gsheets_jobs
 
 REPORT = "Báo cáo"
-SA_EMAIL = "xlsync-office@son-tay.iam.gserviceaccount.com"
-FAST = RetryPolicy(max_attempts=4, max_seconds=0.5, first_delay=0.01, max_delay=0.05)
 SHEET_UNITS = ("T01", "T02", "T03")  # the villages that report in Google Sheets
 FILE_UNITS = ("UBND", "TYT", "T04", "T05", "T06", "T07", "T08", "T09", "T10")
 BAD = ("T02", "DAN_HUOU", "khoảng 150")  # one village types words into a number cell
@@ -43,12 +40,6 @@ STATUS_TIME = r"kiểm tra lúc \d\d:\d\d \d\d/\d\d/\d{4}"
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake():
-    with FakeGoogle(account_email=SA_EMAIL) as server:
-        yield server
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def google(fake, monkeypatch):
         return client_for(fake)
 
     monkeypatch.setattr(gsheets_jobs, "client_factory", factory)
-    monkeypatch.setattr(gsheets_jobs, "retry_policy", FAST)
+    monkeypatch.setattr(gsheets_jobs, "retry_policy", FAST_RETRY)
     return made
 
 
@@ -143,7 +134,7 @@ def test_push_twice_creates_no_duplicates_and_keeps_what_villages_typed(cli, fak
 
 
 def test_push_of_one_failing_unit_is_a_record_and_the_others_are_made(cli, fake, google, tmp_path):
-    fake.fail(CREATE, 429, times=FAST.max_attempts)  # every attempt of the first unit
+    fake.fail(CREATE, 429, times=FAST_RETRY.max_attempts)  # every attempt of the first unit
 
     status, out, err = push_villages(cli, ("T01", "T02"), "--no-share", "--lang", "en")
 
@@ -337,11 +328,11 @@ def test_a_429_storm_on_one_sheet_is_an_error_for_that_unit_and_the_others_are_c
     elapsed = time.monotonic() - started
 
     assert status == 1, out + err
-    assert elapsed < FAST.max_seconds + 30  # a storm retried without a budget would go on for minutes
+    assert elapsed < FAST_RETRY.max_seconds + 30  # a storm retried without a budget would go on for minutes
     (quota,) = [r for r in json.loads(out) if r["code"] == "gsheet-quota"]
     assert quota["file"] == f"gsheet:{keys['T03']}" and quota["severity"] == "error"
     assert "Thôn 3 (T03)" in quota["message_vi"] and "vượt hạn mức" in quota["message_vi"]
-    assert 2 <= fake.count("spreadsheets.get", keys["T03"]) <= FAST.max_attempts
+    assert 2 <= fake.count("spreadsheets.get", keys["T03"]) <= FAST_RETRY.max_attempts
     assert fake.count("spreadsheets.batchUpdate", keys["T03"]) == 1  # only the push's setup
     assert {c: progress_rows(tmp_path / "m.xlsx")[c] for c in SHEET_UNITS} == {
         "T01": "Đã nộp", "T02": "Có lỗi", "T03": "Chưa nộp"}
