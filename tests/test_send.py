@@ -177,8 +177,8 @@ def test_starttls_and_login_from_the_environment_never_show_the_password(cli, ma
 def test_the_demo_cells_used_below_are_where_the_tests_expect_them(master, plan):
     data = read_master_file(master, plan)
     cells = data.value_cells
-    assert (cells[("T01", "DAN_SO")], cells[("T01", "SO_HO")], cells[("T01", "HO_NGHEO")]) == ("E4", "E5", "E6")
-    assert cells[("UBND", "THU_NGAN_SACH")] == "D28"
+    assert (cells[("T01", "DAN_SO")], cells[("T01", "SO_HO")], cells[("T01", "HO_NGHEO")]) == ("C7", "D7", "E7")
+    assert cells[("UBND", "THU_NGAN_SACH")] == "AA6"
     codes = {r.indicator.code: r.actual for r in data.consolidation.results}
     assert (codes["KT01"], codes["KT03"], codes["KT04"]) == (336.5262, 7.42, True)
 
@@ -187,20 +187,20 @@ def test_the_demo_cells_used_below_are_where_the_tests_expect_them(master, plan)
     ("changes", "expected"),
     [
         pytest.param(
-            {(MasterSheets.BY_UNIT, "E6"): 300},  # Thôn 1: more poor households (300) than households (245)
-            [("numerator-exceeds-denominator", "Theo đơn vị", "E6"), ("master-actual-stale", "Tổng hợp", "G25"),
+            {(MasterSheets.BY_UNIT, "E7"): 300},  # Thôn 1: more poor households (300) than households (245)
+            [("numerator-exceeds-denominator", "Theo đơn vị", "E7"), ("master-actual-stale", "Tổng hợp", "G25"),
              ("master-actual-stale", "Tổng hợp", "G29")],
             id="part-exceeds-whole",
         ),
         pytest.param(
-            {(MasterSheets.BY_UNIT, "E4"): -906},
-            [("negative-value", "Theo đơn vị", "E4"), ("numerator-exceeds-denominator", "Theo đơn vị", "E12"),
+            {(MasterSheets.BY_UNIT, "C7"): -906},
+            [("negative-value", "Theo đơn vị", "C7"), ("numerator-exceeds-denominator", "Theo đơn vị", "K7"),
              ("master-actual-stale", "Tổng hợp", "G10"), ("master-actual-stale", "Tổng hợp", "G21")],
             id="negative",
         ),
         pytest.param(
-            {(MasterSheets.BY_UNIT, "E4"): None},
-            [("missing-cell", "Theo đơn vị", "E4"), ("master-actual-stale", "Tổng hợp", "G10"),
+            {(MasterSheets.BY_UNIT, "C7"): None},
+            [("missing-cell", "Theo đơn vị", "C7"), ("master-actual-stale", "Tổng hợp", "G10"),
              ("master-actual-stale", "Tổng hợp", "G21")],
             id="cleared",
         ),
@@ -240,7 +240,7 @@ def test_stale_actual_names_the_cell_both_values_and_the_remedy(master, plan):
 
 def test_corrected_and_recomputed_figures_are_sent(cli, master, smtp_env):
     # A figure corrected on «Theo đơn vị» with «Thực hiện» brought in line is a valid master.
-    edit(master, {(MasterSheets.BY_UNIT, "D28"): 7.5, (MasterSheets.SUMMARY, "G11"): 7.5})
+    edit(master, {(MasterSheets.BY_UNIT, "AA6"): 7.5, (MasterSheets.SUMMARY, "G11"): 7.5})
     with running_server() as server:
         smtp_env(server.port)
         code, out, err = cli("send", master)

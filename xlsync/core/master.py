@@ -9,6 +9,7 @@ rebuilt without the original reports.  Labels, not positions, are read.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,8 +20,8 @@ from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import Kind, read_cell
 from xlsync.core.plan import Plan
 from xlsync.core.report import read_metadata
-from xlsync.core.sheets import WorkbookData, cell_address
-from xlsync.core.tables import locate_table
+from xlsync.core.sheets import Sheet, WorkbookData, column_letter
+from xlsync.core.tables import find_header, locate_table
 from xlsync.core.text import label_key, normalize_text
 
 
@@ -39,7 +40,12 @@ PROGRESS_LABELS = ("Mã đơn vị", "Tên đơn vị", "Loại", "Khối thi đ
 CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
 SOURCE_LABELS = ("Tệp", "Đường dẫn", "Kích thước (byte)", "SHA-256", "Sửa lần cuối", "Đơn vị",
                  "Kế hoạch", "Phiên bản kế hoạch", "Phiên bản mẫu")
-BY_UNIT_LABELS = ("Mã", "Số liệu", "Đơn vị tính")
+# «Theo đơn vị»: one row per unit under a header of three rows (element names, units of measure, codes),
+# the «Toàn xã» row first; see xlsync.io.master_by_unit_xlsx.
+BY_UNIT_LABELS = ("Mã đơn vị", "Tên đơn vị")
+BY_UNIT_MEASURE = "Đơn vị tính"
+BY_UNIT_CODES = "Mã số liệu"
+BY_UNIT_TOTAL = "Toàn xã"
 INCLUDED_YES = "Có"
 SEVERITY_WORDS = {"lỗi": "error", "cảnh báo": "warning", "thông tin": "info"}
 
@@ -78,10 +84,22 @@ def read_master(workbook: WorkbookData, plan: Plan) -> MasterData:
     return MasterData(consolidation, metadata, cells, issues)
 
 
+def check_sheet_names(count: int) -> list[str]:
+    """«Kiểm tra», then «Kiểm tra (2)», «Kiểm tra (3)»… for records beyond one sheet's rows."""
+    return [MasterSheets.CHECKS, *(f"{MasterSheets.CHECKS} ({n})" for n in range(2, count + 1))]
+
+
 def _read_checks(workbook: WorkbookData, file: str, issues: list[Issue]) -> list[Issue]:
-    sheet = workbook.sheet(MasterSheets.CHECKS)
-    if sheet is None:
-        return []
+    records: list[Issue] = []
+    for name in check_sheet_names(len(workbook.sheets)):
+        sheet = workbook.sheet(name)
+        if sheet is None:
+            break
+        records += _read_check_sheet(sheet, file, issues)
+    return records
+
+
+def _read_check_sheet(sheet: Sheet, file: str, issues: list[Issue]) -> list[Issue]:
     table, found = locate_table(sheet, CHECK_LABELS, file=file)
     issues += [i for i in found if i.code != "blank-row"]
     if table is None:
@@ -104,11 +122,14 @@ def _read_sources(workbook: WorkbookData, file: str, records: list[Issue], issue
     issues += [i for i in found if i.code != "blank-row"]
     if table is None:
         return []
+    by_file: dict[str, list[int]] = {}  # file → positions of its records, not a scan of them all per source
+    for position, record in enumerate(records):
+        by_file.setdefault(record.file, []).append(position)
     sources = []
     for row in table:
         text = {label: normalize_text(row.get(label)) for label in SOURCE_LABELS}
         path = text["Đường dẫn"] or text["Tệp"]
-        own = [r for r in records if r.file in (path, text["Tệp"])]
+        own = [records[i] for i in sorted({*by_file.get(path, ()), *by_file.get(text["Tệp"], ())})]
         metadata = {"path": text["Đường dẫn"], "size": text["Kích thước (byte)"], "sha256": text["SHA-256"],
                     "modified": text["Sửa lần cuối"], "unit": text["Đơn vị"]}
         sources.append(Source(path, None, own, metadata))
@@ -141,36 +162,95 @@ def _read_progress(workbook: WorkbookData, plan: Plan, sources: list[Source], fi
     return statuses
 
 
+@dataclass(frozen=True, slots=True)
+class FigureTable:
+    """Where «Theo đơn vị» holds the figures (0-based rows and columns)."""
+
+    code_row: int  # the header row of element codes
+    unit_rows: dict[str, int]  # label key of a plan unit's code → its row (the first, if written twice)
+    element_cols: dict[str, int]  # element code → its column
+    total_row: int | None  # «Toàn xã»
+
+    @property
+    def unit_span(self) -> tuple[int, int] | None:
+        """First and last unit row: the rows the «Toàn xã» formulas add up."""
+        rows = self.unit_rows.values()
+        return (min(rows), max(rows)) if rows else None
+
+
+def figure_table(sheet: Sheet, plan: Plan, file: str = "") -> tuple[FigureTable | None, list[Issue]]:
+    """The figure table of «Theo đơn vị», found by its labels; a missing label is a record.
+
+    Its rows are those of the plan's units, from under the row of codes to
+    the next table's header (the targets assigned to units, also headed
+    «Mã đơn vị»); blank rows and other text in between are passed over.
+    """
+    header_row, cols = find_header(sheet, BY_UNIT_LABELS)
+    issues = [make_issue("missing-label", file=file, sheet=sheet.name, label=label)
+              for label in BY_UNIT_LABELS if label not in cols]
+    if header_row < 0 or BY_UNIT_LABELS[0] not in cols:
+        return None, issues
+    key_col = cols[BY_UNIT_LABELS[0]]
+    codes_label = label_key(BY_UNIT_CODES)
+    code_row = next((r for r in range(header_row + 1, min(header_row + 4, len(sheet.rows)))
+                     if any(isinstance(v, str) and label_key(v) == codes_label for v in sheet.rows[r])), None)
+    if code_row is None:
+        return None, [*issues, make_issue("missing-label", file=file, sheet=sheet.name, label=BY_UNIT_CODES)]
+    element_cols: dict[str, int] = {}
+    for col, value in enumerate(sheet.rows[code_row]):
+        code = normalize_text(value)
+        if code in plan.elements:
+            element_cols.setdefault(code, col)
+    unit_rows: dict[str, int] = {}
+    total_row = None
+    next_header, total = label_key(BY_UNIT_LABELS[0]), label_key(BY_UNIT_TOTAL)
+    units = {label_key(code) for code in plan.units}
+    for row in range(code_row + 1, len(sheet.rows)):
+        key = label_key(normalize_text(sheet.cell(row, key_col)))
+        if key == next_header:
+            break
+        if key == total:
+            total_row = row
+        elif key in units:
+            unit_rows.setdefault(key, row)
+    return FigureTable(code_row, unit_rows, element_cols, total_row), issues
+
+
 def _read_values(workbook: WorkbookData, plan: Plan, included: list[str], file: str,
                  issues: list[Issue]) -> tuple[pd.DataFrame, dict[tuple[str, str], str]]:
     columns = list(plan.elements)
-    frame = pd.DataFrame(index=pd.Index(included, name="unit"), columns=columns, dtype=float)
+    index = pd.Index(included, name="unit")
     cells: dict[tuple[str, str], str] = {}
     sheet = workbook.sheet(MasterSheets.BY_UNIT)
-    if sheet is None:
-        return frame, cells
-    table, found = locate_table(sheet, BY_UNIT_LABELS, file=file)
-    issues += [i for i in found if i.code != "blank-row"]
+    table, found = figure_table(sheet, plan, file) if sheet is not None else (None, [])
+    issues += found
     if table is None:
-        return frame, cells
-    header = sheet.rows[table.header_row]
-    unit_cols = {
-        unit: col for col, value in enumerate(header)
-        for unit in included if label_key(value) == label_key(unit)
-    }
-    for row in table:
-        code = normalize_text(row.get("Mã"))
-        element = plan.elements.get(code)
-        if element is None:
+        return pd.DataFrame(index=index, columns=columns, dtype=float), cells
+    # Per column, once: where it goes in the frame, its letters, its element's kind.
+    targets = [(columns.index(code), column_letter(col), col, plan.elements[code].kind)
+               for code, col in table.element_cols.items()]
+    rows = []
+    for unit in included:
+        figures = [math.nan] * len(columns)
+        rows.append(figures)
+        row = table.unit_rows.get(label_key(unit))
+        if row is None:
             continue
-        for unit, col in unit_cols.items():
-            raw = sheet.cell(row.row, col)
-            address = cell_address(row.row, col)
-            cells[(unit, element.code)] = address
-            reading = read_cell(raw, element.kind)
+        line, number = sheet.rows[row], row + 1
+        for position, letters, col, kind in targets:
+            address = f"{letters}{number}"
+            cells[(unit, columns[position])] = address
+            raw = line[col] if col < len(line) else None
+            if raw is None or raw == "":
+                continue  # blank: no figure (a missing one is the check's to say)
+            if type(raw) is float and kind is not Kind.PASS_FAIL and math.isfinite(raw):
+                figures[position] = raw  # a number cell, as read_cell reads it, without the parsing
+                continue
+            reading = read_cell(raw, kind)
             if reading.status == "invalid":
-                code_name = "invalid-pass-fail" if element.kind is Kind.PASS_FAIL else "type-error"
+                code_name = "invalid-pass-fail" if kind is Kind.PASS_FAIL else "type-error"
                 issues.append(make_issue(code_name, file=file, sheet=sheet.name, cell=address, value=raw))
             elif reading.value is not None:
-                frame.at[unit, element.code] = float(reading.value)
-    return frame, cells
+                figures[position] = float(reading.value)
+    # One frame built at once: setting cells one by one costs ~10 µs each at province scale.
+    return pd.DataFrame(rows, index=index, columns=columns, dtype=float), cells

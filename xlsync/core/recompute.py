@@ -8,8 +8,8 @@ master's own content, what to write where:
   to units below the figures on «Theo đơn vị» — gets its recomputed
   «Thực hiện» (and «Cách tính» where the table has it); its «Tỷ lệ đạt (%)»
   and «Đánh giá» follow from the same result;
-* each «Toàn xã» total on «Theo đơn vị» gets its rule (sum, or count of Đạt)
-  and value;
+* each «Toàn xã» total on «Theo đơn vị» (the row under the header) gets its
+  rule (sum, or count of Đạt, down the units of its column) and value;
 
 and re-checks the figures of the included units with the report schema
 (bounds, whole numbers, part ≤ whole).  Writing is the front end's job.
@@ -23,23 +23,19 @@ from typing import Literal
 
 from xlsync.core.consolidate import Consolidation, element_totals
 from xlsync.core.issues import CannotRun, Issue
-from xlsync.core.master import BY_UNIT_LABELS, MasterData, MasterSheets, is_master, read_master
+from xlsync.core.master import MasterData, MasterSheets, figure_table, is_master, read_master
 from xlsync.core.master_check import figure_issues
-from xlsync.core.master_tables import CODE, AttainmentRow, require_plan, summary_rows, unit_target_rows
+from xlsync.core.master_tables import AttainmentRow, require_plan, summary_rows, unit_target_rows
 from xlsync.core.numbers import Kind
 from xlsync.core.plan import Plan
 from xlsync.core.sheets import WorkbookData
-from xlsync.core.tables import locate_table
-from xlsync.core.text import label_key, normalize_text
-
-TOTAL_LABEL = "Toàn xã"
 
 TotalRule = Literal["sum", "count_pass"]
 
 
 @dataclass(frozen=True, slots=True)
 class TotalCell:
-    """A «Toàn xã» cell: ``rule`` over columns ``first``..``last`` of its row."""
+    """A «Toàn xã» cell: ``rule`` over rows ``first``..``last`` of its column."""
 
     sheet: str
     row: int
@@ -84,32 +80,23 @@ def recompute_master(workbook: WorkbookData, plan: Plan) -> Recomputation:
 
 
 def total_cells(workbook: WorkbookData, consolidation: Consolidation) -> list[TotalCell]:
-    """The «Toàn xã» cell of every element row on «Theo đơn vị» that has a total.
+    """The «Toàn xã» cell of every element column on «Theo đơn vị» that has a total.
 
     Rates are not added up (their commune figure is the indicator's), so
     percent elements have none, as in the master written by xlsync.
     """
     sheet = workbook.sheet(MasterSheets.BY_UNIT)
-    if sheet is None:
-        return []
-    table, _ = locate_table(sheet, BY_UNIT_LABELS)
-    if table is None:
-        return []
-    header = sheet.rows[table.header_row]
-    total_col = next((c for c, v in enumerate(header) if label_key(v) == label_key(TOTAL_LABEL)), None)
-    first = max(table.columns.values()) + 1
-    if total_col is None or total_col <= first:
-        return []
     plan = consolidation.plan
+    table = figure_table(sheet, plan)[0] if sheet is not None else None
+    span = table.unit_span if table is not None else None
+    if table is None or table.total_row is None or span is None:
+        return []
     totals = element_totals(consolidation)
     cells = []
-    for line in table:
-        element = plan.elements.get(normalize_text(line.get(CODE)))
-        if element is None or element.kind is Kind.PERCENT:
+    for code, col in table.element_cols.items():
+        element = plan.elements[code]
+        if element.kind is Kind.PERCENT:
             continue
         rule: TotalRule = "count_pass" if element.kind is Kind.PASS_FAIL else "sum"
-        cells.append(TotalCell(sheet.name, line.row, total_col, first, total_col - 1, rule,
-                               totals.get(element.code) or 0.0))
+        cells.append(TotalCell(sheet.name, table.total_row, col, *span, rule, totals.get(code) or 0.0))
     return cells
-
-

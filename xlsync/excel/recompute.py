@@ -4,7 +4,8 @@
 «Đánh giá» and the «Toàn xã» totals get their formulas again — the ones
 the master was written with — so Excel computes them from the new
 figures, and a later hand correction still flows through them.  Cells are
-written a column block at a time: one call per run of adjacent rows.
+written a block at a time: one call per run of adjacent rows of a column
+(attainment), or of adjacent columns of the «Toàn xã» row.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from xlsync.core.master_tables import AttainmentRow
 from xlsync.core.recompute import Recomputation, TotalCell
 from xlsync.core.sheets import Cell, cell_address
 from xlsync.excel.control import find_sheet
-from xlsync.io.master_xlsx import Columns, ratio_formula, verdict_formula
+from xlsync.io.master_cells import Columns, ratio_formula, verdict_formula
 
 
 def write_recomputation(book: xw.Book, recomputation: Recomputation) -> None:
@@ -27,10 +28,10 @@ def write_recomputation(book: xw.Book, recomputation: Recomputation) -> None:
         sheet = find_sheet(book, sheet_name)
         if sheet is not None:
             _write_attainment(sheet, list(rows))
-    for (sheet_name, col), cells in groupby(recomputation.totals, key=lambda t: (t.sheet, t.col)):
+    for (sheet_name, row), cells in groupby(recomputation.totals, key=lambda t: (t.sheet, t.row)):
         sheet = find_sheet(book, sheet_name)
         if sheet is not None:
-            _write_column(sheet, col, [(total.row, total_formula(total)) for total in cells], formulas=True)
+            _write_row(sheet, row, [(total.col, total_formula(total)) for total in cells])
 
 
 def _write_attainment(sheet: xw.Sheet, rows: list[AttainmentRow]) -> None:
@@ -46,7 +47,7 @@ def _write_attainment(sheet: xw.Sheet, rows: list[AttainmentRow]) -> None:
 
 
 def total_formula(total: TotalCell) -> str:
-    span = f"{cell_address(total.row, total.first)}:{cell_address(total.row, total.last)}"
+    span = f"{cell_address(total.first, total.col)}:{cell_address(total.last, total.col)}"
     if total.rule == "count_pass":
         return f'=COUNTIF({span},"{PASS}")'
     return f"=SUM({span})"
@@ -62,6 +63,13 @@ def _write_column(sheet: xw.Sheet, col: int, cells: Iterable[tuple[int, Cell]], 
             block.formula = values
         else:
             block.value = values
+
+
+def _write_row(sheet: xw.Sheet, row: int, formulas: Iterable[tuple[int, Cell]]) -> None:
+    """Write (column, formula) pairs of row ``row``, one block per run of adjacent columns."""
+    for run in _runs(sorted(formulas, key=lambda cell: cell[0])):
+        first, last = run[0][0], run[-1][0]
+        sheet.range((row + 1, first + 1), (row + 1, last + 1)).formula = [[value for _, value in run]]
 
 
 def _runs(cells: Sequence[tuple[int, Cell]]) -> list[list[tuple[int, Cell]]]:

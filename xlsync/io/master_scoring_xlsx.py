@@ -32,6 +32,8 @@ from xlsync.core.scoring.model import (
     UnitTotal,
 )
 from xlsync.core.scoring.run import ScoringResult
+from xlsync.io.master_cells import header, print_setup
+from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 
 
@@ -76,27 +78,17 @@ def _title(sheet, formats: Formats, scoring: ScoringResult, heading: str, note: 
     sheet.set_row(2, 48)
 
 
-def _header(sheet, formats: Formats, row: int, labels: tuple[str, ...], widths: tuple[int, ...]) -> None:
-    for col, label in enumerate(labels):
-        sheet.write_string(row, col, label, formats["header"])
-        if col < len(widths):
-            sheet.set_column(col, col, widths[col])
+def _number(formats: Formats, fmt, value: float | None) -> Cell:
+    return (None, formats["cell"]) if value is None else (value, fmt)
 
 
-def _print_setup(sheet, header_row: int) -> None:
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&CTrang &P/&N")
-
-
-def _number(sheet, formats: Formats, fmt, row: int, col: int, value: float | None) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, formats["cell"])
-    else:
-        sheet.write_number(row, col, value, fmt)
+def scoring_extents(scoring: ScoringResult) -> dict[str, tuple[int, int]]:
+    """Rows and columns each scoring sheet needs (at most: the lists below the ranking counted in full)."""
+    below_ranking = len(scoring.plan.award_rules) + len(scoring.issues) + len(scoring.files) + 10
+    return {
+        ScoringSheets.SCORES: (HEADER_ROW + 1 + len(scoring.scores), len(SCORE_LABELS)),
+        ScoringSheets.RANKING: (HEADER_ROW + 1 + len(scoring.totals) + below_ranking, len(RANK_LABELS)),
+    }
 
 
 # --- «Chấm điểm» -------------------------------------------------------------------
@@ -104,46 +96,46 @@ def _number(sheet, formats: Formats, fmt, row: int, col: int, value: float | Non
 
 def _scores_sheet(workbook, formats: Formats, points, scoring: ScoringResult) -> int:
     """Write the sheet; return its last data row (0-based), for the ranking's formulas."""
-    sheet = workbook.add_worksheet(ScoringSheets.SCORES)
+    sheet = workbook.add_worksheet(ScoringSheets.SCORES, worksheet_class=RowSheet)
     note = ("Mỗi dòng là điểm của một đơn vị ở một tiêu chí. «Điểm» là điểm được tính: điểm «Khối chấm» nếu có, "
             "nếu không là điểm «Tự chấm»; tiêu chí định lượng tính từ số liệu. «Cách tính» ghi số liệu, quy tắc "
             "và phép tính; «Ô nguồn» là ô đã nhập điểm.")
     _title(sheet, formats, scoring, "KẾT QUẢ CHẤM ĐIỂM THI ĐUA", note, 14)
-    _header(sheet, formats, HEADER_ROW, SCORE_LABELS, SCORE_WIDTHS)
+    header(sheet, formats, HEADER_ROW, SCORE_LABELS, SCORE_WIDTHS)
     row = HEADER_ROW
     for row, score in enumerate(scoring.scores, start=HEADER_ROW + 1):
         _score_row(sheet, formats, points, row, score, scoring)
     if scoring.scores:
         sheet.autofilter(HEADER_ROW, 0, row, len(SCORE_LABELS) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 4)
-    _print_setup(sheet, HEADER_ROW)
+    print_setup(sheet, (HEADER_ROW, HEADER_ROW))
     return row
 
 
-def _score_row(sheet, formats: Formats, points, row: int, score: CriterionScore, scoring: ScoringResult) -> None:
+def _score_row(sheet: RowSheet, formats: Formats, points, row: int, score: CriterionScore,
+               scoring: ScoringResult) -> None:
     criterion = scoring.criterion(score.criterion)
     unit = scoring.plan.units[score.unit]
     entry = scoring.entries.get((score.unit, score.criterion))
     texts = {0: score.block, 1: unit.code, 2: unit.name, 3: criterion.code, 4: criterion.group, 5: criterion.name,
              6: criterion.kind.value, 12: score.source.value, 13: entry.evidence if entry else "",
              14: score.explanation_vi, 15: _source_cell(score, entry), 16: score.explanation_en}
-    for col, value in texts.items():
-        write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
-    _number(sheet, formats, formats["number"], row, 7, criterion.max_points)
-    _number(sheet, formats, points, row, S_SELF, score.self_score)
-    _number(sheet, formats, points, row, S_REVIEW, score.block_score)
+    cells: dict[int, Cell] = {col: user_text(value, formats["text"], formats["safe_text"])
+                              for col, value in texts.items()}
+    cells[7] = _number(formats, formats["number"], criterion.max_points)
+    cells[S_SELF] = _number(formats, points, score.self_score)
+    cells[S_REVIEW] = _number(formats, points, score.block_score)
     self_cell, review_cell = xl_rowcol_to_cell(row, S_SELF), xl_rowcol_to_cell(row, S_REVIEW)
-    sheet.write_formula(row, 10, f'=IF(OR({self_cell}="",{review_cell}=""),"",{review_cell}-{self_cell})', points,
-                        "" if score.difference is None else score.difference)
-    sheet.write_number(row, S_POINTS, score.points, points)
-    _fit_row(sheet, row, texts, SCORE_WIDTHS)
+    cells[10] = (Formula(f'=IF(OR({self_cell}="",{review_cell}=""),"",{review_cell}-{self_cell})',
+                         "" if score.difference is None else score.difference), points)
+    cells[S_POINTS] = (score.points, points)
+    sheet.write_cells(row, [cells[col] for col in range(len(SCORE_LABELS))], height=_row_height(texts, SCORE_WIDTHS))
 
 
-def _fit_row(sheet, row: int, texts: dict[int, str], widths: tuple[int, ...]) -> None:
+def _row_height(texts: dict[int, str], widths: tuple[int, ...]) -> float | None:
     """Tall enough for its wrapped texts: spreadsheets do not size rows of a written file."""
     lines = max(text_lines(value, widths[col]) for col, value in texts.items())
-    if lines > 1:
-        sheet.set_row(row, lines * LINE_HEIGHT)
+    return lines * LINE_HEIGHT if lines > 1 else None
 
 
 def _source_cell(score: CriterionScore, entry: ScoreEntry | None) -> str:
@@ -160,12 +152,12 @@ def _source_cell(score: CriterionScore, entry: ScoreEntry | None) -> str:
 
 
 def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, last_score_row: int) -> None:
-    sheet = workbook.add_worksheet(ScoringSheets.RANKING)
+    sheet = workbook.add_worksheet(ScoringSheets.RANKING, worksheet_class=RowSheet)
     note = ("Xếp hạng trong từng khối theo tổng điểm; bằng tổng điểm thì đơn vị có điểm định lượng cao hơn xếp "
             "trên, rồi đơn vị bị trừ ít điểm hơn. Bằng cả ba thì đồng hạng (không xếp theo tên). "
             "Đề nghị khen thưởng theo trang «Khen thưởng» của kế hoạch (xem dưới bảng).")
     _title(sheet, formats, scoring, "XẾP HẠNG THI ĐUA VÀ ĐỀ NGHỊ KHEN THƯỞNG", note, len(RANK_LABELS) - 2)
-    _header(sheet, formats, HEADER_ROW, RANK_LABELS, RANK_WIDTHS)
+    header(sheet, formats, HEADER_ROW, RANK_LABELS, RANK_WIDTHS)
     first = HEADER_ROW + 1
     last = HEADER_ROW + max(len(scoring.totals), 1)
     sums = _SumRanges(HEADER_ROW + 1, max(last_score_row, HEADER_ROW + 1))
@@ -180,7 +172,7 @@ def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, l
     row = _records(sheet, formats, scoring.issues, row + 1)
     _score_files(sheet, formats, scoring, row + 1)
     sheet.freeze_panes(HEADER_ROW + 1, 4)
-    _print_setup(sheet, HEADER_ROW)
+    print_setup(sheet, (HEADER_ROW, HEADER_ROW))
 
 
 class _SumRanges:
@@ -201,20 +193,20 @@ class _SumRanges:
         return f"=ROUND({sign}SUMIFS({self.points},{self.unit},{unit_cell}{condition}),2)"
 
 
-def _ranking_row(sheet, formats: Formats, points, row: int, total: UnitTotal, scoring: ScoringResult,
+def _ranking_row(sheet: RowSheet, formats: Formats, points, row: int, total: UnitTotal, scoring: ScoringResult,
                  sums: _SumRanges, span: tuple[int, int]) -> None:
     unit = scoring.plan.units[total.unit]
     unit_cell = xl_rowcol_to_cell(row, R_UNIT)
     texts = {R_BLOCK: total.block, R_UNIT: unit.code, R_NAME: unit.name, 8: total.rank_note_vi,
              R_TITLE: total.title, 10: total.reason_vi, 11: _english(total)}
-    for col, value in texts.items():
-        write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
-    _fit_row(sheet, row, texts, RANK_WIDTHS)
-    sheet.write_formula(row, R_TOTAL, sums.total(unit_cell), points, total.total)
-    sheet.write_formula(row, R_QUANT, sums.total(unit_cell, CriterionKind.QUANTITATIVE), points, total.quantitative)
-    sheet.write_formula(row, R_PENALTY, sums.total(unit_cell, CriterionKind.PENALTY, "-"), points, total.penalty)
-    sheet.write_formula(row, R_RANK, _rank_formula(row, span), formats["integer"], total.rank)
-    sheet.write_formula(row, R_TIED, _tied_formula(row, span), formats["cell"], TIED if total.tied else "")
+    cells: dict[int, Cell] = {col: user_text(value, formats["text"], formats["safe_text"])
+                              for col, value in texts.items()}
+    cells[R_TOTAL] = (Formula(sums.total(unit_cell), total.total), points)
+    cells[R_QUANT] = (Formula(sums.total(unit_cell, CriterionKind.QUANTITATIVE), total.quantitative), points)
+    cells[R_PENALTY] = (Formula(sums.total(unit_cell, CriterionKind.PENALTY, "-"), total.penalty), points)
+    cells[R_RANK] = (Formula(_rank_formula(row, span), total.rank), formats["integer"])
+    cells[R_TIED] = (Formula(_tied_formula(row, span), TIED if total.tied else ""), formats["cell"])
+    sheet.write_cells(row, [cells[col] for col in range(len(RANK_LABELS))], height=_row_height(texts, RANK_WIDTHS))
 
 
 def _column(col: int, span: tuple[int, int]) -> str:

@@ -1,9 +1,15 @@
 """The master workbook (sổ tổng hợp), written with XlsxWriter.
 
 Sheets: «Tổng hợp» (one row per indicator, attainment as live formulas with
-the values xlsync computed stored beside them), «Theo đơn vị», «Tiến độ
-nộp», «Kiểm tra», «Nguồn», and a hidden «_xlsync» sheet that says which
-plan and period the master belongs to.
+the values xlsync computed stored beside them), «Theo đơn vị» (one row per
+unit: :mod:`xlsync.io.master_by_unit_xlsx`), «Tiến độ nộp», «Kiểm tra»,
+«Nguồn», and a hidden «_xlsync» sheet that says which plan and period the
+master belongs to.
+
+Every sheet grows down, never across, so a province's master stays within
+Excel's 16,384 columns; the tables that grow with the units, sources and
+records are written a whole row at a time (:class:`~xlsync.io.xlsx_rows.RowSheet`),
+so writing costs time in proportion to the cells.
 
 Text that came from a source is always written as text (``write_string``,
 quote-prefixed when it looks like a formula), so a note typed as
@@ -12,63 +18,57 @@ quote-prefixed when it looks like a formula), so a note typed as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from xlsync import __version__
 from xlsync.core.attainment import IndicatorResult
-from xlsync.core.consolidate import Consolidation, Status, element_totals
-from xlsync.core.issues import Issue, severity_word
-from xlsync.core.master import (
-    BY_UNIT_LABELS, CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, MasterSheets,
-)
+from xlsync.core.consolidate import Consolidation, Status
+from xlsync.core.issues import CannotRun, Issue, severity_word
+from xlsync.core.master import CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, \
+    MasterSheets, check_sheet_names
 from xlsync.core.master_tables import SUMMARY_LABELS
-from xlsync.core.numbers import FAIL, PASS, Kind
+from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.atomic import atomic_path
-from xlsync.io.master_scoring_xlsx import write_scoring_sheets
+from xlsync.io.master_by_unit_xlsx import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
+from xlsync.io.master_cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
+    verdict_text
+from xlsync.io.master_scoring_xlsx import scoring_extents, write_scoring_sheets
+from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, PASS_FILL, PASS_FONT, Formats, write_text
 
+__all__ = ["Columns", "ratio_formula", "verdict_formula", "write_master"]
 
 SUMMARY_WIDTHS = (7, 16, 52, 14, 8, 11, 12, 11, 11, 26, 30)
-UNIT_TARGET_LABELS = ("Mã đơn vị", "Tên đơn vị", "Mã", "Chỉ tiêu", "So sánh", "Kế hoạch", "Thực hiện",
-                      "Tỷ lệ đạt (%)", "Đánh giá")
 YES, NO = INCLUDED_YES, "Không"
 HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title block
+CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
 
 
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """Where comparison, target and actual sit, so the formulas can be written for any table."""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the master is written.
 
-    comparison: int
-    target: int
-    actual: int
-
-
-def ratio_formula(row: int, cols: Columns) -> str:
-    e, f, g = (xl_rowcol_to_cell(row, c) for c in (cols.comparison, cols.target, cols.actual))
-    return (f'=IF(OR({f}="",{g}="",{e}="{Comparison.PASS.value}"),"",'
-            f'IF(OR({e}="{Comparison.LE.value}",{e}="{Comparison.LT.value}"),'
-            f'IF({g}=0,"",100*{f}/{g}),IF({f}=0,"",100*{g}/{f})))')
-
-
-def verdict_formula(row: int, cols: Columns) -> str:
-    e, f, g = (xl_rowcol_to_cell(row, c) for c in (cols.comparison, cols.target, cols.actual))
-    holds = (f'OR(AND({e}="≥",{g}>={f}),AND({e}=">",{g}>{f}),AND({e}="≤",{g}<={f}),'
-             f'AND({e}="<",{g}<{f}),AND({e}="=",ABS({g}-{f})<=1E-9*MAX(1,ABS({f}))))')
-    return (f'=IF({g}="","",IF({e}="{PASS}",IF({g}="{PASS}","{PASS}","{FAIL}"),'
-            f'IF({f}="","",IF({holds},"{PASS}","{FAIL}"))))')
-
-
-def _verdict_text(achieved: bool | None) -> str:
-    return "" if achieved is None else (PASS if achieved else FAIL)
+    Writing makes hundreds of thousands of small, acyclic objects (cells,
+    rows, strings) while the consolidation stays alive; every full
+    collection walks all of them again, ~30 % of the time at 10,000 units.
+    Reference counting frees them all the same.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_master(
@@ -80,8 +80,9 @@ def write_master(
 ) -> Path:
     """Write the whole master; with ``scoring``, also «Chấm điểm» and «Xếp hạng» (after «Tiến độ nộp»)."""
     created = created or datetime.now().astimezone()
+    _check_size(consolidation, scoring)
     target = Path(path)
-    with atomic_path(target) as tmp:
+    with _collector_paused(), atomic_path(target) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         formats = Formats(workbook)
         plan = consolidation.plan
@@ -89,7 +90,7 @@ def write_master(
                                  "subject": plan.label, "author": plan.info.issuer,
                                  "comments": f"Tạo bởi xlsync {__version__}"})
         _summary(workbook, formats, consolidation, created)
-        _by_unit(workbook, formats, consolidation)
+        write_by_unit(workbook, formats, consolidation)
         _progress(workbook, formats, consolidation)
         if scoring is not None:
             write_scoring_sheets(workbook, formats, scoring)
@@ -98,6 +99,29 @@ def write_master(
         _meta(workbook, consolidation, created)
         workbook.close()
     return target
+
+
+def _check_size(consolidation: Consolidation, scoring: ScoringResult | None) -> None:
+    """Refuse, before writing anything, a master with a sheet larger than Excel opens.
+
+    Every sheet grows down (one row per unit, source, score or record);
+    «Kiểm tra» goes on over further sheets instead.  The limits are reached
+    only with a round far beyond a province's (e.g. 20,000 units scored on
+    more than 52 criteria each).
+    """
+    units, plan = len(consolidation.statuses), consolidation.plan
+    targets = len(consolidation.unit_results) + 5 if consolidation.unit_results else 0
+    extents = {
+        MasterSheets.SUMMARY: (HEADER_ROW + len(consolidation.results) + len(plan.recipients) + 10, 11),
+        MasterSheets.BY_UNIT: (FIRST_UNIT_ROW + units + targets, FIRST_FIGURE_COL + len(plan.elements)),
+        MasterSheets.PROGRESS: (units + 5, len(PROGRESS_LABELS)),
+        MasterSheets.SOURCES: (len(consolidation.sources) + 8, len(SOURCE_LABELS)),
+    }
+    if scoring is not None:
+        extents.update(scoring_extents(scoring))
+    for sheet, (rows, columns) in extents.items():
+        if rows > EXCEL_ROWS or columns > EXCEL_COLUMNS:
+            raise CannotRun("master-too-large", sheet=sheet, rows=rows, columns=columns)
 
 
 def _title_block(sheet, formats: Formats, consolidation: Consolidation, last_col: int, created: datetime) -> None:
@@ -115,36 +139,11 @@ def _title_block(sheet, formats: Formats, consolidation: Consolidation, last_col
                       formats["center_italic"])
 
 
-def _print_setup(sheet, header_row: int, landscape: bool = True) -> None:
-    sheet.set_paper(9)
-    sheet.set_landscape() if landscape else sheet.set_portrait()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(header_row)
-    sheet.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&CTrang &P/&N")
-
-
-def _header(sheet, formats: Formats, row: int, labels: tuple[str, ...], widths: tuple[int, ...] = ()) -> None:
-    for col, label in enumerate(labels):
-        sheet.write_string(row, col, label, formats["header"])
-        if col < len(widths):
-            sheet.set_column(col, col, widths[col])
-
-
-def _number_cell(sheet, formats: Formats, row: int, col: int, value: float | bool | None, kind: str = "number") -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, formats["cell"])
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, PASS if value else FAIL, formats["cell"])
-    else:
-        sheet.write_number(row, col, value, formats[kind])
-
-
 def _summary(workbook, formats: Formats, consolidation: Consolidation, created: datetime) -> None:
     sheet = workbook.add_worksheet(MasterSheets.SUMMARY)
     last = len(SUMMARY_LABELS) - 1
     _title_block(sheet, formats, consolidation, last, created)
-    _header(sheet, formats, HEADER_ROW, SUMMARY_LABELS, SUMMARY_WIDTHS)
+    header(sheet, formats, HEADER_ROW, SUMMARY_LABELS, SUMMARY_WIDTHS)
     cols = Columns(comparison=4, target=5, actual=6)
     row = HEADER_ROW
     for row, result in enumerate(consolidation.results, start=HEADER_ROW + 1):
@@ -160,7 +159,7 @@ def _summary(workbook, formats: Formats, consolidation: Consolidation, created: 
         _chart(workbook, sheet, first, last_row)
     _signature(sheet, formats, consolidation, last_row + 2, last)
     sheet.freeze_panes(HEADER_ROW + 1, 3)
-    _print_setup(sheet, HEADER_ROW)
+    print_setup(sheet, (HEADER_ROW, HEADER_ROW))
     sheet.activate()
 
 
@@ -171,13 +170,23 @@ def _indicator_row(sheet, formats: Formats, row: int, result: IndicatorResult, c
     if ind.comparison is Comparison.PASS:
         sheet.write_string(row, cols.target, PASS, formats["cell"])
     else:
-        _number_cell(sheet, formats, row, cols.target, result.target)
-    _number_cell(sheet, formats, row, cols.actual, result.actual)
+        _number(sheet, formats, row, cols.target, result.target)
+    _number(sheet, formats, row, cols.actual, result.actual)
     ratio = result.ratio
     sheet.write_formula(row, 7, ratio_formula(row, cols), formats["percent"], "" if ratio is None else ratio)
-    sheet.write_formula(row, 8, verdict_formula(row, cols), formats["cell"], _verdict_text(result.achieved))
+    sheet.write_formula(row, 8, verdict_formula(row, cols), formats["cell"], verdict_text(result.achieved))
     sheet.write_string(row, 9, result.explanation, formats["text"])
     sheet.write_string(row, 10, ind.note, formats["text"])
+
+
+def _number(sheet, formats: Formats, row: int, col: int, value: float | bool | None) -> None:
+    content, fmt = number_cell(formats, value)
+    if content is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(content, str):
+        sheet.write_string(row, col, content, fmt)
+    else:
+        sheet.write_number(row, col, content, fmt)
 
 
 def _chart(workbook, sheet, first: int, last_row: int) -> None:
@@ -207,81 +216,21 @@ def _signature(sheet, formats: Formats, consolidation: Consolidation, row: int, 
     sheet.merge_range(row + 5, last - 3, row + 5, last, info.signer, formats["center_bold"])
 
 
-def _by_unit(workbook, formats: Formats, consolidation: Consolidation) -> None:
-    sheet = workbook.add_worksheet(MasterSheets.BY_UNIT)
-    plan = consolidation.plan
-    units = [status.unit for status in consolidation.statuses]
-    included = {s.unit.code for s in consolidation.statuses if s.included}
-    labels = (*BY_UNIT_LABELS, *[u.code for u in units], "Toàn xã")
-    _header(sheet, formats, 1, labels, (16, 44, 12))
-    sheet.write_string(0, 0, "Số liệu của từng đơn vị (chỉ các đơn vị được tổng hợp) và tổng toàn xã", formats["bold"])
-    for col, unit in enumerate(units, start=3):
-        sheet.write_string(2, col, unit.name if unit.code in included else f"{unit.name} (không tính)", formats["text"])
-        sheet.set_column(col, col, 12)
-    sheet.write_string(2, len(labels) - 1, "", formats["text"])
-    totals = element_totals(consolidation)
-    figures = consolidation.values.to_dict("index")  # one conversion, not one lookup per cell
-    total_col = len(labels) - 1
-    row = 2
-    for row, element in enumerate(plan.elements.values(), start=3):
-        sheet.write_string(row, 0, element.code, formats["text"])
-        sheet.write_string(row, 1, element.name, formats["text"])
-        sheet.write_string(row, 2, element.unit, formats["text"])
-        for col, unit in enumerate(units, start=3):
-            raw = figures.get(unit.code, {}).get(element.code)
-            value = None if raw is None or raw != raw else float(raw)  # NaN → blank
-            if element.kind is Kind.PASS_FAIL and value is not None:
-                sheet.write_string(row, col, PASS if value == 1 else FAIL, formats["cell"])
-            else:
-                _number_cell(sheet, formats, row, col, value)
-        span = f"{xl_col_to_name(3)}{row + 1}:{xl_col_to_name(total_col - 1)}{row + 1}"
-        total = totals.get(element.code)
-        if element.kind is Kind.PASS_FAIL:
-            sheet.write_formula(row, total_col, f'=COUNTIF({span},"{PASS}")', formats["integer"], total or 0)
-        elif element.kind is Kind.PERCENT:
-            # Rates are not added up; the commune figure is the indicator's, on «Tổng hợp».
-            sheet.write_blank(row, total_col, None, formats["cell"])
-        else:
-            sheet.write_formula(row, total_col, f"=SUM({span})", formats["number"], total or 0)
-    sheet.freeze_panes(3, 3)
-    _print_setup(sheet, 1)
-    if consolidation.unit_results:
-        _unit_targets(sheet, formats, consolidation, row + 3)
-
-
-def _unit_targets(sheet, formats: Formats, consolidation: Consolidation, start: int) -> None:
-    sheet.write_string(start, 0, "Kết quả thực hiện chỉ tiêu giao cho từng đơn vị", formats["bold"])
-    _header(sheet, formats, start + 1, UNIT_TARGET_LABELS)
-    cols = Columns(comparison=4, target=5, actual=6)
-    for row, item in enumerate(consolidation.unit_results, start=start + 2):
-        result = item.result
-        unit = consolidation.plan.units[item.unit_code]
-        for col, value in enumerate((unit.code, unit.name, result.indicator.code, result.indicator.name,
-                                     result.indicator.comparison.value)):
-            sheet.write_string(row, col, value, formats["text"])
-        _number_cell(sheet, formats, row, cols.target, result.target)
-        _number_cell(sheet, formats, row, cols.actual, result.actual)
-        ratio = result.ratio
-        sheet.write_formula(row, 7, ratio_formula(row, cols), formats["percent"], "" if ratio is None else ratio)
-        sheet.write_formula(row, 8, verdict_formula(row, cols), formats["cell"], _verdict_text(result.achieved))
-
-
 def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
-    sheet = workbook.add_worksheet(MasterSheets.PROGRESS)
+    sheet = workbook.add_worksheet(MasterSheets.PROGRESS, worksheet_class=RowSheet)
     sheet.write_string(0, 0, f"Tiến độ nộp báo cáo – {consolidation.period}", formats["bold"])
-    _header(sheet, formats, 1, PROGRESS_LABELS, (10, 30, 12, 22, 14, 40, 18, 8, 10, 12))
+    header(sheet, formats, 1, PROGRESS_LABELS, (10, 30, 12, 22, 14, 40, 18, 8, 10, 12))
+    text, safe, integer = formats["text"], formats["safe_text"], formats["integer"]
     row = 1
     for row, status in enumerate(consolidation.statuses, start=2):
         unit = status.unit
         source = status.sources[0] if status.sources else None
         files = "; ".join(s.path for s in status.sources)
-        for col, value in enumerate((unit.code, unit.name, unit.type, unit.block, status.status.value)):
-            sheet.write_string(row, col, value, formats["text"])
-        write_text(sheet, row, 5, files, formats["text"], formats["safe_text"])
-        sheet.write_string(row, 6, source.metadata.get("modified", "") if source else "", formats["text"])
-        sheet.write_number(row, 7, status.errors, formats["integer"])
-        sheet.write_number(row, 8, status.warnings, formats["integer"])
-        sheet.write_string(row, 9, YES if status.included else NO, formats["text"])
+        sheet.write_cells(row, [
+            (unit.code, text), (unit.name, text), (unit.type, text), (unit.block, text), (status.status.value, text),
+            user_text(files, text, safe), (source.metadata.get("modified", "") if source else "", text),
+            (status.errors, integer), (status.warnings, integer), (YES if status.included else NO, text),
+        ])
     first, last = 3, row + 1
     summary = row + 2
     rate = consolidation.reporting_rate
@@ -293,25 +242,28 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
                         consolidation.included_count)
     sheet.freeze_panes(2, 2)
     sheet.autofilter(1, 0, max(row, 2), len(PROGRESS_LABELS) - 1)
-    _print_setup(sheet, 1)
+    print_setup(sheet, (1, 1))
 
 
 def _checks(workbook, formats: Formats, issues: list[Issue]) -> None:
-    sheet = workbook.add_worksheet(MasterSheets.CHECKS)
-    _header(sheet, formats, 0, CHECK_LABELS, (10, 26, 36, 12, 7, 16, 70, 70))
-    for row, issue in enumerate(issues, start=1):
-        values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
-                  issue.value, issue.message_vi, issue.message_en)
-        for col, value in enumerate(values):
-            write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
-    sheet.freeze_panes(1, 0)
-    if issues:
-        sheet.autofilter(0, 0, len(issues), len(CHECK_LABELS) - 1)
-    _print_setup(sheet, 0)
+    """«Kiểm tra», one record a row; beyond a sheet's rows, «Kiểm tra (2)», «Kiểm tra (3)»…"""
+    parts = [issues[start:start + CHECK_ROWS] for start in range(0, len(issues), CHECK_ROWS)] or [[]]
+    text, safe = formats["text"], formats["safe_text"]
+    for name, part in zip(check_sheet_names(len(parts)), parts):
+        sheet = workbook.add_worksheet(name, worksheet_class=RowSheet)
+        header(sheet, formats, 0, CHECK_LABELS, (10, 26, 36, 12, 7, 16, 70, 70))
+        for row, issue in enumerate(part, start=1):
+            values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
+                      issue.value, issue.message_vi, issue.message_en)
+            sheet.write_cells(row, [user_text(value, text, safe) for value in values])
+        sheet.freeze_panes(1, 0)
+        if part:
+            sheet.autofilter(0, 0, len(part), len(CHECK_LABELS) - 1)
+        print_setup(sheet, (0, 0))
 
 
 def _sources(workbook, formats: Formats, consolidation: Consolidation, created: datetime) -> None:
-    sheet = workbook.add_worksheet(MasterSheets.SOURCES)
+    sheet = workbook.add_worksheet(MasterSheets.SOURCES, worksheet_class=RowSheet)
     plan = consolidation.plan
     facts = (
         ("Phiên bản xlsync", __version__),
@@ -324,17 +276,17 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
     for row, (key, value) in enumerate(facts):
         sheet.write_string(row, 0, key, formats["bold"])
         write_text(sheet, row, 1, value, formats["plain"], formats["safe_text"])
-    header = len(facts) + 1
-    _header(sheet, formats, header, SOURCE_LABELS, (28, 50, 14, 66, 20, 10, 14, 16, 10))
-    for row, source in enumerate(consolidation.sources, start=header + 1):
+    first = len(facts) + 1
+    header(sheet, formats, first, SOURCE_LABELS, (28, 50, 14, 66, 20, 10, 14, 16, 10))
+    text, safe = formats["text"], formats["safe_text"]
+    for row, source in enumerate(consolidation.sources, start=first + 1):
         report, meta = source.report, source.metadata
         values = (source.path, meta.get("path", source.path), meta.get("size", ""), meta.get("sha256", ""),
                   meta.get("modified", ""), report.unit.code if report and report.unit else "",
                   report.plan_id if report else "", report.plan_fingerprint if report else "",
                   report.metadata.get("template_version", "") if report else "")
-        for col, value in enumerate(values):
-            write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
-    _print_setup(sheet, header)
+        sheet.write_cells(row, [user_text(value, text, safe) for value in values])
+    print_setup(sheet, (first, first))
 
 
 def _meta(workbook, consolidation: Consolidation, created: datetime) -> None:
