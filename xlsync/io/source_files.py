@@ -13,7 +13,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from xlsync.core.issues import CannotRun, Issue, make_issue
 
@@ -78,15 +78,14 @@ def scan_paths(paths: Iterable[_PathLike]) -> SourceFiles:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            folder = _scan_folder(path)
-            candidates = folder.files
+            folder, keys = _scan_folder(path)
+            candidates = zip(folder.files, keys)
             found.skipped.extend(folder.skipped)
         elif path.exists() or path.is_symlink():
-            candidates = [path]
+            candidates = [(path, path.resolve())]
         else:
             raise CannotRun("file-not-found", file=str(given))
-        for candidate in candidates:
-            key = candidate.resolve()
+        for candidate, key in candidates:
             if key not in seen:
                 seen.add(key)
                 found.files.append(candidate)
@@ -98,12 +97,14 @@ def iter_workbook_paths(paths: Iterable[_PathLike]) -> list[Path]:
     return scan_paths(paths).files
 
 
-def _scan_folder(folder: Path) -> SourceFiles:
-    files: list[Path] = []
+def _scan_folder(folder: Path) -> tuple[SourceFiles, list[Path]]:
+    """The folder's files, and for each workbook the real path it stands for (to list a file reached twice once)."""
+    files: list[tuple[Path, Path]] = []
     skipped: list[tuple[Path, Issue]] = []
-    for root, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [name for name in dirnames if not _is_hidden_folder(name)]
-        for name in filenames:
+    for root, entries in _walk(str(folder)):
+        real_root = None
+        for entry in entries:
+            name = entry.name
             path = Path(root, name)
             if _is_hidden_file(name):
                 continue
@@ -113,11 +114,43 @@ def _scan_folder(folder: Path) -> SourceFiles:
                 # A lock file of a Word document or other file: that file itself is reported.
                 continue
             if _suffix(name) in WORKBOOK_SUFFIXES:
-                files.append(path)
+                # The folder is resolved once: resolving each of ten thousand files costs seconds.
+                if entry.is_symlink():
+                    key = path.resolve()
+                else:
+                    real_root = real_root or Path(os.path.realpath(root))
+                    key = real_root / name
+                files.append((path, key))
             else:
                 skipped.append((path, _skipped_file(path)))
     skipped.sort(key=lambda pair: _path_sort_key(pair[0]))
-    return SourceFiles(sorted(files, key=_path_sort_key), [issue for _, issue in skipped])
+    files.sort(key=lambda pair: _path_sort_key(pair[0]))
+    return SourceFiles([path for path, _ in files], [issue for _, issue in skipped]), [key for _, key in files]
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+    """Each folder under ``top`` with its files, as ``os.walk`` finds them (symbolic links to folders are
+    not followed, folders that cannot be listed are passed over), hidden folders left out; the entries
+    say whether a file is a symbolic link without asking the system again."""
+    try:
+        with os.scandir(top) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    files, folders = [], []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            files.append(entry)
+        elif not _is_hidden_folder(entry.name):
+            folders.append(entry)
+    yield top, files
+    for entry in folders:
+        if not entry.is_symlink():
+            yield from _walk(entry.path)
 
 
 def _skipped_file(path: Path) -> Issue:

@@ -40,7 +40,7 @@ from xlsync.core.sheets import cell_address
 from xlsync.io import ods_content, xls_records
 from xlsync.io.cell_facts import SheetFacts, xlsx_facts
 from xlsync.io.source_files import TEXT_FILE_DETAIL
-from xlsync.io.xml_checks import MAX_XML_PROLOG_CHARS, cell_extent, declares_dtd
+from xlsync.io.xml_checks import MAX_XML_PROLOG_CHARS, cell_extent, declares_dtd, plain_prolog
 
 MAX_UNPACKED_BYTES = 200 * 2**20
 # Real sheet XML compresses about 10:1; repeated filler compresses 1000:1.
@@ -51,6 +51,7 @@ RATIO_CHECK_MIN_BYTES = 10 * 2**20
 MAX_SHEET_CELLS = 10_000_000
 
 _PROLOG_BYTES = MAX_XML_PROLOG_CHARS * 2  # enough for any prolog, in UTF-16 too
+_PROBE_BYTES = 1024  # enough for the prolog spreadsheet programs write
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # calamine compares the first 46 bytes of "mimetype" with this (a template's type starts the same).
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -262,13 +263,18 @@ def _check_xlsx_parts(archive: _Archive, members: list[zipfile.ZipInfo], name: s
     for info in members:
         # Parts that are surely not sheets need only their prolog checked; any
         # other part (a sheet may live at any path the relationships name) is read whole.
-        whole = info.filename in _KEPT_WHOLE or not _surely_not_a_sheet(info.filename)
-        part = archive.read(info, None if whole else _PROLOG_BYTES)  # bounded: the sizes were checked
+        maybe_sheet = not _surely_not_a_sheet(info.filename)
+        if maybe_sheet or info.filename in _KEPT_WHOLE:
+            part = archive.read(info)  # bounded: the sizes were checked
+            kept[info.filename] = part
+        else:
+            # Most prologs end within the first bytes: unpack further only when this one does not.
+            part = archive.read(info, _PROBE_BYTES)
+            if not plain_prolog(part) and len(part) < info.file_size:
+                part = archive.read(info, _PROLOG_BYTES)
         if declares_dtd(part):
             raise CannotRun("unsafe-xml", file=name)
-        if whole:
-            kept[info.filename] = part
-        if not _surely_not_a_sheet(info.filename):
+        if maybe_sheet:
             rows, columns = cell_extent(part)
             _check_extent(rows, columns, name)
     return kept

@@ -34,13 +34,15 @@ warning rather than being read as a percentage.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
+import stat
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Collection, Iterator
 
 from python_calamine import CalamineWorkbook
 
@@ -58,17 +60,22 @@ __all__ = [
 MAX_FILE_BYTES = 100 * 2**20
 
 _PathLike = str | os.PathLike[str]
+SheetChoice = Callable[[list[str]], Collection[str] | None]
 
 
 # --- reading --------------------------------------------------------------
 
 
-def read_workbook(path: _PathLike, *, display_name: str | None = None) -> WorkbookData:
+def read_workbook(
+    path: _PathLike, *, display_name: str | None = None, choose_sheets: SheetChoice | None = None
+) -> WorkbookData:
     """Every sheet of the workbook at ``path`` (hidden ones too), in workbook order.
 
     ``display_name`` is how the file is named in messages and in
-    ``WorkbookData.source`` (default: the path as given).  Raises
-    :class:`CannotRun` for anything that is not a readable, safe workbook.
+    ``WorkbookData.source`` (default: the path as given).  ``choose_sheets``,
+    given the sheet names in workbook order, may name the only sheets to
+    read (None: all of them); every check still covers the whole file.
+    Raises :class:`CannotRun` for anything that is not a readable, safe workbook.
     """
     path = Path(path)
     name = display_name or str(path)
@@ -76,7 +83,7 @@ def read_workbook(path: _PathLike, *, display_name: str | None = None) -> Workbo
     checked = check_content(content, name)
     return WorkbookData(
         source=name,
-        sheets=_read_sheets(content, name, checked),
+        sheets=_read_sheets(content, name, checked, choose_sheets),
         metadata=_file_metadata(path, status, content),
         file_format=checked.file_format,
     )
@@ -90,36 +97,50 @@ def inspect_file(path: _PathLike, *, display_name: str | None = None) -> None:
 
 
 def _load(path: Path, name: str) -> tuple[bytes, os.stat_result]:
-    """The file's bytes and status, read once so the checks and the parser see the same content."""
-    if path.is_dir():
-        raise CannotRun("not-a-workbook", file=name, detail_vi=" (đây là thư mục)", detail_en=" (it is a folder)")
+    """The file's bytes and status, read once so the checks and the parser see the same content.
+
+    Opened first and asked about afterwards: each question to the system
+    costs, and a province reads ten thousand files.
+    """
     try:
-        status = path.stat()
-        if status.st_size > MAX_FILE_BYTES:
-            raise CannotRun("workbook-too-large", file=name, size=human_size(status.st_size))
-        content = path.read_bytes()
+        with open(path, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError
+            if status.st_size > MAX_FILE_BYTES:
+                raise CannotRun("workbook-too-large", file=name, size=human_size(status.st_size))
+            content = stream.read()
     except FileNotFoundError:
         raise CannotRun("file-not-found", file=name) from None
     except OSError as exc:
+        if isinstance(exc, IsADirectoryError) or path.is_dir():  # Windows refuses to open a folder
+            raise CannotRun("not-a-workbook", file=name, detail_vi=" (đây là thư mục)",
+                            detail_en=" (it is a folder)") from None
         raise CannotRun("file-unreadable", file=name, detail=exc.strerror or type(exc).__name__) from exc
     if not content:
         raise CannotRun("empty-file", file=name)
     return content, status
 
 
-def _read_sheets(content: bytes, name: str, checked: CheckedWorkbook) -> dict[str, Sheet]:
+def _read_sheets(
+    content: bytes, name: str, checked: CheckedWorkbook, choose_sheets: SheetChoice | None
+) -> dict[str, Sheet]:
     sheets: dict[str, Sheet] = {}
     with _damage_reported(name):
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = [meta.name for meta in book.sheets_metadata]
+    chosen = choose_sheets(names) if choose_sheets else None
     read = []
-    for index in range(len(names)):
+    for index, sheet_name in enumerate(names):
+        if chosen is not None and sheet_name not in chosen:
+            continue
         with _damage_reported(name):
             sheet = book.get_sheet_by_index(index)
-            read.append((sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges))
+            read.append((sheet_name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges))
     # Only once calamine has read the file: one it refuses is "corrupt-workbook" before any markup is scanned.
-    for sheet_name, (grid, merged), facts in zip(names, read, checked.sheet_facts(names)):
-        sheets[sheet_name] = _sheet(sheet_name, _clean_rows(grid), merged, facts)
+    facts = dict(zip(names, checked.sheet_facts(names)))
+    for sheet_name, grid, merged in read:
+        sheets[sheet_name] = _sheet(sheet_name, _clean_rows(grid), merged, facts[sheet_name])
     return sheets
 
 
@@ -174,5 +195,18 @@ def _file_metadata(path: Path, status: os.stat_result, content: bytes) -> dict[s
         "size": str(len(content)),
         "sha256": hashlib.sha256(content).hexdigest(),
         "modified": modified.isoformat(timespec="seconds"),
-        "path": str(path.resolve()),
+        "path": _real_path(path),
     }
+
+
+def _real_path(path: Path) -> str:
+    """``path.resolve()``, resolving its folder once for all the files in it (unless the file is a link)."""
+    if ".." in path.parts or path.is_symlink():  # ".." follows the links before it: left to resolve()
+        return str(path.resolve())
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(_real_folder(folder), name)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)

@@ -17,6 +17,17 @@ MAX_XML_PROLOG_CHARS = 64 * 1024  # a prolog (declaration, comments) longer than
 # --- XML prolog -------------------------------------------------------------
 
 
+# What spreadsheet programs write: an optional BOM and XML declaration, then the root element's tag.
+# A declaration holds no "<" or ">" (its values are names and version numbers).
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(?:<\?xml[^<>]{0,1000}\?>[ \t\r\n]*)?<[A-Za-z_]")
+
+
+def plain_prolog(head: bytes) -> bool:
+    """Whether ``head`` (a part's first bytes) reaches its root element with nothing but a declaration before:
+    then the part declares no DTD, whatever follows."""
+    return _PLAIN_PROLOG.match(head) is not None
+
+
 def declares_dtd(part: bytes) -> bool:
     """Whether an XML part has a DOCTYPE (where entities are declared).
 
@@ -25,6 +36,8 @@ def declares_dtd(part: bytes) -> bool:
     instructions skipped) rather than searched: padding cannot push a
     DOCTYPE past the check.  Parts that do not start with ``<`` are not XML.
     """
+    if plain_prolog(part):
+        return False  # the usual case, settled without decoding the part
     text = _xml_head(part[: MAX_XML_PROLOG_CHARS * 2])
     pos = 0
     while True:
@@ -68,7 +81,8 @@ _FAR_REF = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{6})')
 _FIVE_DIGIT_ROW = re.compile(rb' r="[A-Za-z]{0,2}[0-9]{5}')
 _UNUSUAL_CELL_TAG = re.compile(rb'<c(?![\w.:-]| r=")')  # a cell whose first attribute is not its reference
 _PREFIXED_CELL_TAG = re.compile(rb":c[\s/>]")
-_UNUSUALREF_ATTRIBUTES = (b'\tr="', b'\nr="', b'\rr="')
+# One pattern each: a literal first byte lets the search skip ahead in C (a class of three would not).
+_UNUSUAL_REF_ATTRIBUTES = tuple(re.compile(separator + b'r="') for separator in (b"\t", b"\n", b"\r"))
 
 # "<" cannot appear inside a tag: stopping there keeps a file of unclosed tags from costing quadratic time.
 _ROW_OR_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^<>]*)>")
@@ -85,7 +99,7 @@ def cell_extent(part: bytes) -> tuple[int, int]:
 def _clearly_small(part: bytes) -> bool:
     if _UNUSUAL_CELL_TAG.search(part) or _PREFIXED_CELL_TAG.search(part):
         return False
-    if any(attribute in part for attribute in _UNUSUALREF_ATTRIBUTES):
+    if any(attribute.search(part) for attribute in _UNUSUAL_REF_ATTRIBUTES):
         return False
     if _LONG_REF.search(part) is None:
         return True

@@ -9,25 +9,27 @@ two reports for one unit: :func:`xlsync.core.consolidate.judge_sources`).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
-from xlsync.core.consolidate import Source, judge_sources
 from xlsync.core.issues import CannotRun, Issue, Report
-from xlsync.core.legacy_text import convert_workbook
-from xlsync.core.plan import Sheets
-from xlsync.core.master_check import master_issues
-from xlsync.core.plan_reader import read_plan
-from xlsync.core.scoring.read import read_score_sheet
-from xlsync.core.report import UnitReport, read_metadata, read_report
+from xlsync.core.legacy_text import convert_workbook, detect_and_convert
+from xlsync.core.plan import Plan, Sheets
+from xlsync.core.report import ReportValue, UnitReport, read_metadata, read_report
 from xlsync.core.sheets import WorkbookData, parse_address
-from xlsync.core.template import REPORT_SHEET, MetaKeys
-from xlsync.core.validate import check_values
-from xlsync.io.plan_source import LoadedPlan
+from xlsync.core.template import META_SHEET, REPORT_SHEET, MetaKeys
+from xlsync.core.text import label_key
 from xlsync.io.xlsx_read import read_workbook
+from xlsync.jobs.read_workers import ReadWorkers, can_fork
+
+if TYPE_CHECKING:
+    from xlsync.core.consolidate import Source
+    from xlsync.io.plan_source import LoadedPlan
+
+# Reading a report needs only the modules above: pandas and pandera (the plan, the schema, the
+# consolidation) are imported by the functions that use them, so reading can start before they load.
 
 FileKind = Literal["plan", "report", "master", "score", "unreadable"]
 Progress = Callable[[str], None]
@@ -90,18 +92,55 @@ def classify(workbook: WorkbookData) -> FileKind:
     return "report"
 
 
-def load_source(path: Path | str, reader: Callable[[Path | str], WorkbookData] = read_workbook) -> CheckedFile:
+def load_source(path: Path | str, reader: Callable[[Path | str], WorkbookData] | None = None) -> CheckedFile:
     """Read one source; a file that cannot be read becomes an error record.
 
     Text typed in a legacy Vietnamese encoding (TCVN3, VNI) is converted
-    before anything looks at the workbook, each conversion a warning.
+    before anything looks at the workbook, each conversion a warning.  A
+    file (no ``reader`` given) whose sheet names say it is a report is read
+    from its report sheets only (see :func:`report_sheets`); read again
+    whole when it turns out to be something else or to hold legacy text, so
+    the records are those of a whole reading.
     """
     try:
-        workbook = reader(path)
+        return _checked(reader(path)) if reader is not None else _read_file(path)
     except CannotRun as problem:
         return CheckedFile(str(path), "unreadable", issues=[problem.as_issue(file=str(path))])
+
+
+def _read_file(path: Path | str) -> CheckedFile:
+    left_out: list[bool] = []
+
+    def choose(names: list[str]) -> list[str] | None:
+        chosen = report_sheets(names)
+        left_out.append(chosen is not None and len(chosen) < len(names))
+        return chosen
+
+    item = _checked(read_workbook(path, choose_sheets=choose))
+    if any(left_out) and (item.kind != "report" or item.issues):
+        item = _checked(read_workbook(path))
+    return item
+
+
+def _checked(workbook: WorkbookData) -> CheckedFile:
     converted = convert_workbook(workbook)
     return CheckedFile(workbook.source, classify(workbook), workbook=workbook, issues=converted)
+
+
+_REPORT_SHEET_KEYS = frozenset({label_key(REPORT_SHEET), label_key(META_SHEET)})
+_PLAN_SHEET_KEYS = frozenset({label_key(Sheets.INDICATORS), label_key(Sheets.ELEMENTS)})
+
+
+def report_sheets(names: list[str]) -> list[str] | None:
+    """The sheets a report is read from («Báo cáo» and the hidden ``_xlsync``), when the names say the file
+    is a report; None (every sheet) when a name is a plan's or written in a legacy encoding, or no sheet
+    is «Báo cáo».  Reading the instructions sheet of ten thousand reports would cost a tenth of the time."""
+    keys = [label_key(name) for name in names]
+    if label_key(REPORT_SHEET) not in keys or not _PLAN_SHEET_KEYS.isdisjoint(keys):
+        return None
+    if any(detect_and_convert(name) for name in names):
+        return None
+    return [name for name, key in zip(names, keys) if key in _REPORT_SHEET_KEYS]
 
 
 def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
@@ -110,12 +149,18 @@ def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
         return item
     found: list[Issue] = []
     if item.kind == "plan":
+        from xlsync.core.plan_reader import read_plan
+
         _, found = read_plan(item.workbook)
     elif item.kind == "score":
+        from xlsync.core.scoring.read import read_score_sheet
+
         _, found = read_score_sheet(item.workbook, plan.plan)
     elif item.kind == "report":
         item.report, found = read_report(item.workbook, plan.plan)
     elif item.kind == "master":
+        from xlsync.core.master_check import master_issues
+
         try:
             found = master_issues(item.workbook, plan.plan)
         except CannotRun as problem:  # a master of another plan: a record, the other files go on
@@ -127,6 +172,8 @@ def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
 
 def check_workbooks(files: list[CheckedFile], plan: LoadedPlan) -> list[CheckedFile]:
     """Check what was read: plans on their own, reports together."""
+    from xlsync.core.validate import check_values
+
     for item in files:
         parse_file(item, plan)
     reports = [item for item in files if item.report is not None]
@@ -140,6 +187,8 @@ def check_workbooks(files: list[CheckedFile], plan: LoadedPlan) -> list[CheckedF
 
 def check_sources(files: list[CheckedFile], plan: LoadedPlan, period: str | None = None) -> list[CheckedFile]:
     """Check what was read, then judge the reports together as the consolidation does."""
+    from xlsync.core.consolidate import judge_sources
+
     check_workbooks(files, plan)
     judge_sources(sources_from(files), period or plan.plan.info.period)
     return files
@@ -151,6 +200,8 @@ def sources_from(files: list[CheckedFile]) -> list[Source]:
     A plan workbook or an earlier master lying in the reports folder is not a
     report and is passed over.  Each source shares its file's list of records.
     """
+    from xlsync.core.consolidate import Source
+
     return [
         Source(f.path, f.report, f.issues, dict(f.workbook.metadata) if f.workbook else {})
         for f in files
@@ -159,29 +210,62 @@ def sources_from(files: list[CheckedFile]) -> list[Source]:
 
 
 def read_files(paths: Iterable[Path | str], plan: LoadedPlan, progress: Progress | None = None) -> list[CheckedFile]:
-    """Read and parse workbook files, in parallel when there are many and the machine allows.
+    """Read and parse workbook files, in parallel when there are many and the machine allows."""
+    return start_reading(paths).finish(plan, progress)
 
-    Each worker returns what was found in a file, not its grid: the cells
-    are not needed once the report is read, and sending them back would
-    cost more than reading them.
+
+def start_reading(paths: Iterable[Path | str]) -> Reading:
+    """Start reading ``paths`` now, in worker processes when there are many, before the plan is known.
+
+    Called before the plan is loaded (which imports pandas and pandera), the
+    workers read while it loads; :meth:`Reading.finish` then parses every
+    file against the plan.  With few files, or where processes cannot be
+    forked, everything is done by :meth:`Reading.finish` in this process.
     """
     paths = list(paths)
     workers = worker_count(len(paths))
     if workers <= 1:
-        files = []
-        for path in paths:
-            files.append(parse_file(load_source(path), plan))
-            if progress:
-                progress(str(path))
-        return files
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(plan,)) as pool:
-        files = []
-        for item in pool.imap(_read_in_worker, paths, chunksize=16):
-            files.append(item)
+        return Reading(paths)
+    chunk = max(1, min(MAX_CHUNK_FILES, len(paths) // (workers * 8)))
+    return Reading(paths, ReadWorkers(paths, workers, load_source, _parsed_and_packed, chunk))
+
+
+class Reading:
+    """Files being read (see :func:`start_reading`)."""
+
+    def __init__(self, paths: list[Path | str], workers: ReadWorkers | None = None) -> None:
+        self.paths = paths
+        self._workers = workers
+
+    def finish(self, plan: LoadedPlan, progress: Progress | None = None) -> list[CheckedFile]:
+        """Every file read and parsed against ``plan``, in the order given."""
+        if self._workers is None:
+            files = []
+            for path in self.paths:
+                files.append(parse_file(load_source(path), plan))
+                if progress:
+                    progress(str(path))
+            return files
+        files: list[CheckedFile | None] = [None] * len(self.paths)
+
+        def arrived(index: int, packed: tuple) -> None:
+            files[index] = item = _unpacked(packed, plan.plan)
             if progress:
                 progress(item.path)
-        return files
+
+        self._workers.finish(plan, arrived)
+        return files  # type: ignore[return-value]  # every index arrived (ReadWorkers checks)
+
+    def close(self) -> None:
+        """Stop reading (the run ends without the files)."""
+        if self._workers is not None:
+            self._workers.close()
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def worker_count(files: int) -> int:
@@ -199,25 +283,71 @@ def worker_count(files: int) -> int:
         wanted = os.cpu_count() or 1
     else:
         wanted = 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
     return max(1, min(wanted, files))
 
 
 PARALLEL_FROM_FILES = 300
-_worker_plan: LoadedPlan | None = None
+MAX_CHUNK_FILES = 32
 
 
-def _start_worker(plan: LoadedPlan) -> None:
-    global _worker_plan
-    _worker_plan = plan
+# --- what a worker sends back -----------------------------------------------------------------
+#
+# A file's records and its report, not its cells: they are not needed once the report is read, and
+# sending them would cost more than reading them.  The plan's data elements and units are named by
+# code and found again in the parent's plan, which also keeps every report pointing at the same
+# objects; records travel as tuples.  Pickling the objects as they are costs the parent as much
+# as the reading costs a worker.
+
+_ISSUE_FIELDS = tuple(f.name for f in fields(Issue))
 
 
-def _read_in_worker(path: Path | str) -> CheckedFile:
-    item = parse_file(load_source(path), _worker_plan)
-    if item.workbook is not None:
-        item.workbook = WorkbookData(item.workbook.source, metadata=item.workbook.metadata)
-    return item
+def _parsed_and_packed(item: CheckedFile, plan: LoadedPlan) -> tuple:
+    return _packed(parse_file(item, plan), plan.plan)
+
+
+def _packed(item: CheckedFile, plan: Plan) -> tuple:
+    workbook = item.workbook
+    return (
+        item.path, item.kind, item.parsed,
+        None if workbook is None else (workbook.source, workbook.metadata, workbook.file_format),
+        [tuple(getattr(issue, name) for name in _ISSUE_FIELDS) for issue in item.issues],
+        None if item.report is None else _packed_report(item.report, plan),
+    )
+
+
+def _unpacked(packed: tuple, plan: Plan) -> CheckedFile:
+    path, kind, parsed, workbook, issues, report = packed
+    return CheckedFile(
+        path, kind,
+        workbook=None if workbook is None else WorkbookData(workbook[0], metadata=workbook[1], file_format=workbook[2]),
+        report=None if report is None else _unpacked_report(report, plan),
+        issues=[Issue(*values) for values in issues],
+        parsed=parsed,
+    )
+
+
+def _packed_report(report: UnitReport, plan: Plan) -> dict:
+    state = {f.name: getattr(report, f.name) for f in fields(UnitReport)}
+    if report.unit is not None and plan.units.get(report.unit.code) is report.unit:
+        state["unit"] = report.unit.code
+    state["values"] = [
+        (code, value.element.code if plan.elements.get(value.element.code) is value.element else value.element,
+         value.raw, value.value, value.cell)
+        for code, value in report.values.items()
+    ]
+    return state
+
+
+def _unpacked_report(state: dict, plan: Plan) -> UnitReport:
+    unit = state["unit"]
+    state["unit"] = plan.units[unit] if isinstance(unit, str) else unit
+    state["values"] = {
+        code: ReportValue(plan.elements[element] if isinstance(element, str) else element, raw, value, cell)
+        for code, element, raw, value, cell in state["values"]
+    }
+    return UnitReport(**state)
 
 
 def validate_paths(
