@@ -6,6 +6,7 @@ and the master's reader are what is under test.
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from dataclasses import replace
 
@@ -133,4 +134,16 @@ def test_a_master_larger_than_excel_allows_is_refused_before_writing(plan, tmp_p
         write_master(province(plan, 56), tmp_path / "tong-hop.xlsx")
     assert refused.value.code == "master-too-large"
     assert refused.value.params == {"sheet": MasterSheets.BY_UNIT, "rows": 61, "columns": 30}
+    assert not (tmp_path / "tong-hop.xlsx").exists()
+
+
+def test_garbage_collection_is_back_on_after_a_failed_write(plan, tmp_path, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(master_xlsx, "_meta", broken)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        write_master(province(plan, 3), tmp_path / "tong-hop.xlsx")
+    assert gc.isenabled()
     assert not (tmp_path / "tong-hop.xlsx").exists()
