@@ -143,6 +143,19 @@ def master_rows(book, sheet: str, first_label: str) -> list[dict]:
     return [dict(zip(rows[at], row)) for row in rows[at + 1:] if row and row[0]]
 
 
+def unit_figures(book) -> dict[str, dict]:
+    """«Theo đơn vị»: unit code → {data element code: figure}, from the rows under «Toàn xã»."""
+    rows = list(book["Theo đơn vị"].iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row and row[0] == "Mã số liệu")
+    codes = rows[at][2:]
+    figures = {}
+    for row in rows[at + 2:]:
+        if not row or not row[0]:
+            break  # the table of targets assigned to units follows
+        figures[row[0]] = dict(zip(codes, row[2:]))
+    return figures
+
+
 def test_xls_and_ods_files_in_a_folder_are_read_like_xlsx(corpus, cli, tmp_path):
     folder = tmp_path / "bao-cao"
     folder.mkdir()
@@ -153,11 +166,10 @@ def test_xls_and_ods_files_in_a_folder_are_read_like_xlsx(corpus, cli, tmp_path)
     book = load_workbook(tmp_path / "tong-hop.xlsx")
     progress = {row["Mã đơn vị"]: row["Tình trạng"] for row in master_rows(book, "Tiến độ nộp", "Mã đơn vị")}
     assert (progress["T02"], progress["T03"]) == ("Đã nộp", "Đã nộp")
-    figures = master_rows(book, "Theo đơn vị", "Mã")
+    figures = unit_figures(book)
     for unit in ("T02", "T03"):
         typed = corpus[f"clean-{unit}"].typed
-        assert {row["Mã"]: row[unit] for row in figures if row["Mã"] in typed} == \
-            {code: shown(value) for code, value in typed.items()}
+        assert {code: figures[unit][code] for code in typed} == {code: shown(value) for code, value in typed.items()}
 
 
 # --- the corpus itself is what it claims -------------------------------------------------------------
@@ -239,8 +251,8 @@ def test_consolidate_over_a_folder_of_everything_villages_send_back(corpus, cli,
     assert status == 1
 
     book = load_workbook(master)
-    figures = master_rows(book, "Theo đơn vị", "Mã")
-    consolidated = {unit: {row["Mã"]: row[unit] for row in figures if row["Mã"] in plan.elements} for unit in plan.units}
+    figures = unit_figures(book)
+    consolidated = {unit: {code: figures[unit][code] for code in plan.elements} for unit in plan.units}
     assert {unit: {code: consolidated[unit][code] for code in values} for unit, values in typed.items()} == \
         {unit: {code: shown(value) for code, value in values.items()} for unit, values in typed.items()}
     for unit in (DUPLICATED, *NOT_SUBMITTED):

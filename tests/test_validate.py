@@ -186,8 +186,8 @@ def test_a_master_is_checked_for_figures_edited_by_hand(cli, tmp_path):
     assert _records(cli, master) == (0, [])
     book = load_workbook(master)
     sheet = book["Theo đơn vị"]
-    row = next(r for r in range(1, 60) if sheet.cell(r, 1).value == "HO_NGHEO")
-    column = next(c for c in range(1, 30) if sheet.cell(2, c).value == "T01")
+    column = next(c for c in range(1, 40) if sheet.cell(4, c).value == "HO_NGHEO")  # the «Mã số liệu» row
+    row = next(r for r in range(1, 60) if sheet.cell(r, 1).value == "T01")
     sheet.cell(row, column).value = 100_000  # more poor households than households
     book.save(master)
     status, records = _records(cli, master)
