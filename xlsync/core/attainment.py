@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from xlsync.core.numbers import format_number
 from xlsync.core.plan import Comparison, Indicator, Method, Plan
+
+if TYPE_CHECKING:  # frames reach these functions already built: pandas is loaded by then
+    import pandas as pd
 
 DECIMALS = 6  # actual values are stored rounded, so Excel and Python compare the same number
 EQUAL_TOLERANCE = 1e-9
@@ -92,11 +94,11 @@ def evaluate(indicator: Indicator, frame: pd.DataFrame, target: float | bool | N
     missing = NaN).  ``target`` defaults to the plan's.
     """
     target = indicator.target if target is None else target
-    num = frame[indicator.numerator] if indicator.numerator in frame else pd.Series(dtype=float)
+    num = frame[indicator.numerator] if indicator.numerator in frame else _no_figures()
     method, factor = indicator.method, indicator.factor
 
     if method in (Method.RATE, Method.QUOTIENT):
-        den = frame[indicator.denominator] if indicator.denominator in frame else pd.Series(dtype=float)
+        den = frame[indicator.denominator] if indicator.denominator in frame else _no_figures()
         both = num.notna() & den.notna()
         n_total, d_total = float(num[both].sum()), float(den[both].sum())
         reporting = int(both.sum())
@@ -133,6 +135,13 @@ def evaluate(indicator: Indicator, frame: pd.DataFrame, target: float | bool | N
     if method is Method.QUALITATIVE:
         return IndicatorResult(indicator, value == 1, None, None, 1, target, str(present.index[0]))
     return IndicatorResult(indicator, _round(factor * value), value, None, 1, target, str(present.index[0]))
+
+
+def _no_figures() -> pd.Series:
+    """The column of an element no unit reports."""
+    import pandas as pd
+
+    return pd.Series(dtype=float)
 
 
 def evaluate_plan(plan: Plan, frame: pd.DataFrame) -> list[IndicatorResult]:

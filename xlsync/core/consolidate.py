@@ -16,14 +16,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from xlsync.core.attainment import IndicatorResult, UnitResult, evaluate_plan, evaluate_units
 from xlsync.core.issues import Issue, Report, make_issue
 from xlsync.core.plan import Method, Plan, Unit
 from xlsync.core.report import UnitReport
 from xlsync.core.text import label_key
+
+if TYPE_CHECKING:  # pandas is imported by the functions that compute: listing units or sheets needs none
+    import pandas as pd
 
 
 class Status(StrEnum):
@@ -168,6 +170,8 @@ def _status(unit: Unit, found: list[Source]) -> tuple[UnitStatus, list[Issue]]:
 
 
 def _values(plan: Plan, reports: list[UnitReport]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = list(plan.elements)
     rows = [[r.number(code) for code in columns] for r in reports]
     index = pd.Index([r.unit.code for r in reports], name="unit")
@@ -188,6 +192,8 @@ def _multiple_value_issues(results: list[IndicatorResult], values: pd.DataFrame)
 
 def element_totals(consolidation: Consolidation) -> dict[str, float | None]:
     """Commune totals of every data element (Đạt counted as 1) over included units."""
+    import pandas as pd
+
     totals: dict[str, float | None] = {}
     for code in consolidation.plan.elements:
         column = consolidation.values[code] if code in consolidation.values else pd.Series(dtype=float)
