@@ -34,10 +34,12 @@ from xlsync.core.plan_sheets import TARGET_COLUMN, PlanSheet, read_plan_sheet
 from xlsync.core.scoring.model import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase, split_blocks
 from xlsync.core.sheets import WorkbookData
 from xlsync.core.text import is_blank, label_key
-from xlsync.schemas import plan as plan_schemas
 
 
 def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
+    # The sheets' schemas are built when a plan is read: a run whose plan comes from the cache builds none.
+    from xlsync.schemas import plan as plan_schemas
+
     issues: list[Issue] = []
 
     def sheet_table(name: str, labels: tuple, schema, *, required: bool = True) -> PlanSheet | None:
