@@ -16,7 +16,7 @@ from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import Kind, Reading, format_number, read_cell
 from xlsync.core.plan import DataElement, Plan, Unit
 from xlsync.core.report_table import locate_report_table
-from xlsync.core.sheets import Sheet, WorkbookData, cell_address
+from xlsync.core.sheets import Sheet, WorkbookData, cell_address, column_letter
 from xlsync.core.tables import Table
 from xlsync.core.text import is_blank, label_key, normalize_text
 from xlsync.core.template import META_SHEET, REPORT_SHEET, MetaKeys, ReportLabels
@@ -90,8 +90,9 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     if table is None:
         return report, issues
 
-    expected = {e.code: e for e in plan.elements_for(report.unit)} if report.unit else {}
+    expected = _expected_elements(plan, report.unit) if report.unit else {}
     value_col = table.columns[ReportLabels.VALUE]
+    value_letter = column_letter(value_col)
     first_seen: dict[str, int] = {}  # element code → its row
     for row in table:
         code = row.get(ReportLabels.CODE)  # normalised by the table
@@ -101,7 +102,7 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
             issues.append(make_issue(problem[0], file=file, sheet=sheet.name,
                                      cell=table.address(row.row, ReportLabels.CODE), value=code, **problem[1]))
             continue
-        value_cell = cell_address(row.row, value_col)
+        value_cell = f"{value_letter}{row.row + 1}"
         value, found = _read_value(sheet, (row.row, value_col), value_cell, element, file)
         issues += found
         report.values[element.code] = ReportValue(element, row.get(ReportLabels.VALUE), value, value_cell)
@@ -113,6 +114,21 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
         if code not in first_seen:
             issues.append(make_issue("missing-row", file=file, sheet=sheet.name, code=code, name=element.name))
     return report, issues
+
+
+# (plan's element table, unit type) → the elements that type reports: every report of a run asks.
+_EXPECTED: dict[tuple[int, str], tuple[dict[str, DataElement], dict[str, DataElement]]] = {}
+
+
+def _expected_elements(plan: Plan, unit: Unit) -> dict[str, DataElement]:
+    """Code → element, for the elements ``unit`` reports, in plan order (shared: not to be changed)."""
+    key = (id(plan.elements), unit.type)
+    cached = _EXPECTED.get(key)
+    if cached is None or cached[0] is not plan.elements:  # an id reused by a later plan's table
+        if len(_EXPECTED) > 64:
+            _EXPECTED.clear()
+        cached = _EXPECTED[key] = (plan.elements, {e.code: e for e in plan.elements_for(unit)})
+    return cached[1]
 
 
 def _row_problem(
@@ -174,7 +190,8 @@ def _read_value(
 
 def _read_heading(sheet: Sheet, report: UnitReport, plan: Plan, file: str) -> list[Issue]:
     issues: list[Issue] = []
-    code, code_cell = _labelled(sheet, ReportLabels.UNIT_CODE)
+    found = _label_positions(sheet, (ReportLabels.UNIT_CODE, ReportLabels.PERIOD))
+    code, code_cell = _labelled(sheet, found.get(ReportLabels.UNIT_CODE))
     code = code or report.metadata.get(MetaKeys.UNIT, "")
     report.unit_cell = code_cell
     if not code:
@@ -182,14 +199,26 @@ def _read_heading(sheet: Sheet, report: UnitReport, plan: Plan, file: str) -> li
     report.unit = plan.unit_by_code(code)
     if report.unit is None:
         issues.append(make_issue("unknown-unit", file=file, sheet=sheet.name, cell=code_cell, value=code))
-    report.period, report.period_cell = _labelled(sheet, ReportLabels.PERIOD)
+    report.period, report.period_cell = _labelled(sheet, found.get(ReportLabels.PERIOD))
     report.period = report.period or report.metadata.get(MetaKeys.PERIOD, "")
     return issues
 
 
-def _labelled(sheet: Sheet, label: str) -> tuple[str, str]:
-    """The value written beside a label such as "Mã đơn vị:", and its address."""
-    found = sheet.find_label([label])
+def _label_positions(sheet: Sheet, labels: tuple[str, ...], max_rows: int = 40) -> dict[str, tuple[int, int]]:
+    """Each label's first cell in the first rows, as :meth:`Sheet.find_label` finds it, in one pass for all."""
+    wanted = {label_key(label): label for label in labels}
+    found: dict[str, tuple[int, int]] = {}
+    for r, line in enumerate(sheet.rows[:max_rows]):
+        for c, value in enumerate(line):
+            if isinstance(value, str) and (label := wanted.get(label_key(value))) and label not in found:
+                found[label] = (r, c)
+                if len(found) == len(wanted):
+                    return found
+    return found
+
+
+def _labelled(sheet: Sheet, found: tuple[int, int] | None) -> tuple[str, str]:
+    """The value written beside a label such as "Mã đơn vị:" found at ``found``, and its address."""
     if found is None:
         return "", ""
     row, col = found

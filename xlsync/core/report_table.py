@@ -49,6 +49,7 @@ simply not read.  Hidden rows are rows like any other.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -228,18 +229,24 @@ def _is_coded(code: str, is_known_code: Callable[[str], bool]) -> bool:
     return _CODE_SHAPE.fullmatch(code) is not None and _HEADING_MARK.fullmatch(code) is None
 
 
+# Mã cells repeat in every report of a run (typed: 1 and True are different cells).
+_code_text = functools.lru_cache(maxsize=8192, typed=True)(normalize_text)
+
+
 def _read_rows(sheet: Sheet, table: Table, first: int, is_known_code: Callable[[str], bool]) -> list[Issue]:
     cols = table.columns
     code_col, value_col = cols[L.CODE], cols[L.VALUE]
     last = next((r for r in range(len(sheet.rows) - 1, first - 1, -1)
-                 if _is_coded(normalize_text(sheet.cell(r, code_col)), is_known_code)), first - 1)
+                 if _is_coded(_code_text(sheet.cell(r, code_col)), is_known_code)), first - 1)
     where = {"file": table.file, "sheet": table.sheet}
     issues: list[Issue] = []
+    widest = max(cols.values()) + 1
     for r in range(first, last + 1):
         line = sheet.rows[r]
-        width = len(line)
-        values = {label: line[col] if col < width else None for label, col in cols.items()}
-        code, raw = normalize_text(values[L.CODE]), values[L.VALUE]
+        if len(line) < widest:
+            line = line + [None] * (widest - len(line))
+        values = {label: line[col] for label, col in cols.items()}
+        code, raw = _code_text(values[L.CODE]), values[L.VALUE]
         if code and (not is_blank(raw) or _is_coded(code, is_known_code)):
             values[L.CODE] = code
             table.rows.append(TableRow(row=r, values=values))

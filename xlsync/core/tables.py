@@ -61,9 +61,12 @@ def find_header(sheet: Sheet, required: Sequence[str], optional: Sequence[str] =
     best_row, best_cols, best_found = -1, {}, 0
     for r, line in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         cols = labels_in_row(line, wanted)
-        found = sum(1 for label in required if label in cols)
-        if found > best_found:
-            best_row, best_cols, best_found = r, cols, found
+        if cols:  # most rows hold no label at all
+            found = sum(1 for label in required if label in cols)
+            if found > best_found:
+                best_row, best_cols, best_found = r, cols, found
+                if found == len(required):
+                    break  # no later row can hold more
     return best_row, best_cols
 
 
@@ -71,10 +74,8 @@ def labels_in_row(line: Sequence[Cell], wanted: dict[str, str]) -> dict[str, int
     """Canonical label → column of its first occurrence in ``line`` (``wanted``: label key → label)."""
     cols: dict[str, int] = {}
     for c, value in enumerate(line):
-        if isinstance(value, str):
-            canonical = wanted.get(label_key(value))
-            if canonical and canonical not in cols:
-                cols[canonical] = c
+        if isinstance(value, str) and (canonical := wanted.get(label_key(value))) and canonical not in cols:
+            cols[canonical] = c
     return cols
 
 

@@ -28,8 +28,6 @@ decompression.
 from __future__ import annotations
 
 import codecs
-import io
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -41,6 +39,9 @@ from xlsync.io import ods_content, xls_records
 from xlsync.io.cell_facts import SheetFacts, xlsx_facts
 from xlsync.io.source_files import TEXT_FILE_DETAIL
 from xlsync.io.xml_checks import MAX_XML_PROLOG_CHARS, cell_extent, declares_dtd, plain_prolog
+from xlsync.io.zip_parts import Archive, Member
+
+ZipMember = Member | zipfile.ZipInfo
 
 MAX_UNPACKED_BYTES = 200 * 2**20
 # Real sheet XML compresses about 10:1; repeated filler compresses 1000:1.
@@ -98,11 +99,15 @@ def check_content(content: bytes, name: str) -> CheckedWorkbook:
     if not content.startswith(b"PK"):
         detail_vi, detail_en = _describe_non_zip(content[:4096])
         raise CannotRun("not-a-workbook", file=name, detail_vi=detail_vi, detail_en=detail_en)
+    archive = None
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return _check_archive(_Archive(archive, memoryview(content)), name)
+        archive = Archive(content)
+        return _check_archive(archive, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise CannotRun("corrupt-workbook", file=name, detail=f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 def not_a_workbook(name: str, detail: tuple[str, str]) -> CannotRun:
@@ -191,54 +196,12 @@ _NON_SHEET_PARTS = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xm
 _NON_SHEET_FOLDERS = ("_rels/", "docProps/", "xl/_rels/", "xl/theme/", "xl/worksheets/_rels/", "xl/media/")
 
 
-@dataclass(slots=True)
-class _Archive:
-    """A ZIP and its bytes: members are unpacked straight from the bytes.
-
-    For parts this small, zipfile's own reader costs about four times the
-    decompression itself, and a province run reads every part of ten
-    thousand files.  Sizes are bounded by the directory (checked first) and
-    whole parts are checked against their CRC-32, as zipfile does; anything
-    but a plain stored or deflated member is left to zipfile.
-    """
-
-    zip: zipfile.ZipFile
-    content: memoryview
-
-    def read(self, info: zipfile.ZipInfo, limit: int | None = None) -> bytes:
-        """The member's bytes, or only its first ``limit`` bytes."""
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-            return self._read_with_zipfile(info, limit)
-        header = self.content[info.header_offset : info.header_offset + 30]
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-        name_length, extra_length = struct.unpack_from("<HH", header, 26)
-        start = info.header_offset + 30 + name_length + extra_length
-        data = self.content[start : start + info.compress_size]
-        wanted = info.file_size if limit is None else min(limit, info.file_size)
-        if wanted == 0:
-            part = b""  # max_length 0 would mean "no limit" to zlib
-        elif info.compress_type == zipfile.ZIP_STORED:
-            part = bytes(data[:wanted])
-        else:
-            part = zlib.decompressobj(-15).decompress(data, wanted)
-        if limit is None and (len(part) != info.file_size or zlib.crc32(part) != info.CRC):
-            raise zipfile.BadZipFile(f"bad CRC-32 or size for {info.filename}")
-        return part
-
-    def _read_with_zipfile(self, info: zipfile.ZipInfo, limit: int | None) -> bytes:
-        if limit is None:
-            return self.zip.read(info)
-        with self.zip.open(info) as stream:
-            return stream.read(limit)
-
-
-def _check_archive(archive: _Archive, name: str) -> CheckedWorkbook:
-    members = [info for info in archive.zip.infolist() if not info.is_dir()]
+def _check_archive(archive: Archive, name: str) -> CheckedWorkbook:
+    members = [info for info in archive.members if not info.is_dir()]
     _check_unpacked_sizes(members, name)
     names = {info.filename for info in members}
     if "mimetype" in names:
-        mimetype = archive.read(archive.zip.getinfo("mimetype"), len(_ODS_MIMETYPE))
+        mimetype = archive.read(archive.getinfo("mimetype"), len(_ODS_MIMETYPE))
         if mimetype.startswith(_ODS_MIMETYPE):
             return _check_ods(archive, members, name)
         if mimetype.startswith(_ODT_MIMETYPE):
@@ -258,7 +221,7 @@ def _check_archive(archive: _Archive, name: str) -> CheckedWorkbook:
     return CheckedWorkbook("xlsm" if macro_enabled else "xlsx", parts=parts)
 
 
-def _check_xlsx_parts(archive: _Archive, members: list[zipfile.ZipInfo], name: str) -> dict[str, bytes]:
+def _check_xlsx_parts(archive: Archive, members: list[ZipMember], name: str) -> dict[str, bytes]:
     kept: dict[str, bytes] = {}
     for info in members:
         # Parts that are surely not sheets need only their prolog checked; any
@@ -280,7 +243,7 @@ def _check_xlsx_parts(archive: _Archive, members: list[zipfile.ZipInfo], name: s
     return kept
 
 
-def _check_ods(archive: _Archive, members: list[zipfile.ZipInfo], name: str) -> CheckedWorkbook:
+def _check_ods(archive: Archive, members: list[ZipMember], name: str) -> CheckedWorkbook:
     content = b""
     for info in members:
         whole = info.filename in ("content.xml", "META-INF/manifest.xml")
@@ -324,7 +287,7 @@ def _surely_not_a_sheet(part_name: str) -> bool:
     return part_name in _NON_SHEET_PARTS or part_name.startswith(_NON_SHEET_FOLDERS)
 
 
-def _check_unpacked_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
+def _check_unpacked_sizes(members: list[ZipMember], name: str) -> None:
     total = sum(info.file_size for info in members)
     if total > MAX_UNPACKED_BYTES:
         raise CannotRun("workbook-too-large", file=name, size=human_size(total))
