@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from docs_page import repository_commit, write_docs
 from measure import Run, median_cpu_seconds, median_seconds, peak_tree_mb, run_once
 from tables import cpu_table, table
 from totals import differences, master_totals, peer_totals
@@ -190,7 +191,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = (args.size or DEFAULT_SIZES) + (LARGE_SIZES if args.large else [])
 
-    load_at_start = os.getloadavg()[0]
+    load_at_start, commit = os.getloadavg()[0], repository_commit()
     rows = []
     with tempfile.TemporaryDirectory(prefix="xlsync-bench-") as scratch:
         for n in sizes:
@@ -202,9 +203,8 @@ def main() -> None:
     print()
     print("\n".join(cpu_table(rows)))
     if args.write:
-        from docs_page import write_docs
         write_docs(rows, interactive, table(rows), sys.argv[1:], args.repeat, args.interactive_repeat,
-                   (load_at_start, os.getloadavg()[0]))
+                   (load_at_start, os.getloadavg()[0]), commit)
 
 
 if __name__ == "__main__":

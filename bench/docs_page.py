@@ -41,7 +41,12 @@ def _figure(figures: dict[str, tuple[float, float]], word: str) -> float:
     return next(wall for label, (wall, _) in figures.items() if word in label)
 
 
-def _machine() -> list[str]:
+def repository_commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or "?"
+
+
+def _machine(commit: str) -> list[str]:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor() or "?")
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
@@ -51,12 +56,10 @@ def _machine() -> list[str]:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} (not installed)")
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip() or "?"
     return [
         f"- {os.cpu_count()} cores ({model}), {memory_gb:.0f} GB, {platform.system()} {platform.release()}, "
         f"{platform.python_implementation()} {platform.python_version()}",
-        f"- {', '.join(versions)}; the repository at commit {commit}",
+        f"- {', '.join(versions)}; the repository was at commit {commit} when the run started",
     ]
 
 
@@ -90,7 +93,7 @@ def _kept_notes() -> list[str]:
 
 
 def write_docs(rows: list[dict], figures: dict[str, tuple[float, float]], table: list[str], argv: list[str],
-               repeat: int, interactive_repeat: int, load: tuple[float, float]) -> None:
+               repeat: int, interactive_repeat: int, load: tuple[float, float], commit: str) -> None:
     """``figures``: command → (median wall seconds, median CPU seconds)."""
     figures = {label: value if isinstance(value, tuple) else (value, float("nan")) for label, value in figures.items()}
     command = " ".join(["python bench/bench_consolidate.py", *argv])
@@ -104,7 +107,7 @@ def write_docs(rows: list[dict], figures: dict[str, tuple[float, float]], table:
         "",
         "## The machine",
         "",
-        *_machine(),
+        *_machine(commit),
         "",
         "## What runs",
         "",
