@@ -12,6 +12,12 @@ from xlsync.io.plan_source import load_bundled_plan
 pytest_plugins = ["network_guard"]
 
 
+@pytest.fixture(autouse=True)
+def _private_plan_cache(tmp_path_factory, monkeypatch):
+    """The plan cache of the test run, not the user's (~/.cache/xlsync), shared by its tests."""
+    monkeypatch.setenv("XLSYNC_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "plan-cache"))
+
+
 @pytest.fixture(scope="session")
 def bundled():
     return load_bundled_plan()

@@ -7,7 +7,6 @@ from typing import Iterable, Sequence
 
 from xlsync.core.consolidate import Consolidation, consolidate
 from xlsync.core.issues import CannotRun, Issue
-from xlsync.io.master_xlsx import write_master
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, read_files, require_readable, sources_from
 
@@ -37,6 +36,8 @@ def consolidate_files(
     check_workbooks(files, loaded)
     result = consolidate(plan, sources_from(files), period)
     result.issues[:0] = skipped
+    from xlsync.io.master_xlsx import write_master  # only a run that writes a master pays for XlsxWriter
+
     write_master(result, out)
     return result
 
