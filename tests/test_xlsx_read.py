@@ -8,6 +8,7 @@ with an address-space limit, which also reports time and peak memory.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import random
 import time
@@ -28,6 +29,7 @@ from xlsync.core.issues import CannotRun
 from xlsync.core.sheets import parse_address
 from xlsync.io.compound_file import build_compound_file
 from xlsync.io.xlsx_read import MAX_SHEET_CELLS, inspect_file, read_workbook
+from xlsync.io.zip_parts import _plain_directory
 
 # --- a normal workbook -----------------------------------------------------------
 
@@ -237,6 +239,28 @@ def test_stored_members_are_read_and_a_part_changed_after_zipping_is_corrupt(tmp
     assert problem.params["detail"] == "BadZipFile: bad CRC-32 or size for xl/worksheets/sheet1.xml"
 
 
+def test_the_zip_directory_read_from_the_bytes_lists_what_zipfile_lists(report_path: Path):
+    """Damaged directories (one byte changed at a time): whenever the directory is read without zipfile,
+    zipfile lists exactly the same members; anything else is left to zipfile."""
+    content = report_path.read_bytes()
+    directory = int.from_bytes(content[-6:-2], "little")
+    rng = random.Random(11)
+    read_here = 0
+    for _ in range(400):
+        damaged = bytearray(content)
+        damaged[rng.randrange(directory, len(content))] = rng.randrange(256)
+        members = _plain_directory(bytes(damaged))
+        if members is None:
+            continue
+        read_here += 1
+        listed = zipfile.ZipFile(io.BytesIO(bytes(damaged))).infolist()  # raises if it would refuse them
+        fields = ("filename", "compress_type", "flag_bits", "CRC", "compress_size", "file_size", "header_offset")
+        assert [[getattr(m, f) for f in fields] for m in members] == [[getattr(i, f) for f in fields] for i in listed]
+    assert 100 < read_here < 400
+    for unusual in (content + b"comment", b"prefix" + content, content[:-1]):
+        assert _plain_directory(unusual) is None
+
+
 @pytest.mark.parametrize(
     "rows",
     [
@@ -313,6 +337,16 @@ def test_doctype_after_padding_is_still_found(tmp_path: Path, prolog: str):
     doctype = BILLION_LAUGHS.replace('<?xml version="1.0" encoding="UTF-8"?>\n', '<?xml version="1.0"?>' + prolog)
     path = write_xlsx(tmp_path / "dem.xlsx", {"S": sheet_xml("")}, doctype)
     assert refusal(path).code == "unsafe-xml"
+
+
+@pytest.mark.parametrize("spaces, doctype", [(1500, True), (70_000, False)])
+def test_a_long_declaration_is_left_to_the_prolog_walk(tmp_path: Path, spaces: int, doctype: bool):
+    """The quick look at a prolog reads at most a thousand characters of declaration; past that, the walk
+    decides: a DOCTYPE after it is found, and a prolog longer than any spreadsheet program writes is refused."""
+    declaration = '<?xml version="1.0"' + " " * spaces + "?>"
+    strings = BILLION_LAUGHS if doctype else BILLION_LAUGHS[: BILLION_LAUGHS.index("<!DOCTYPE")] + "<sst/>"
+    strings = strings.replace('<?xml version="1.0" encoding="UTF-8"?>\n', declaration)
+    assert refusal(write_xlsx(tmp_path / "dai.xlsx", {"S": sheet_xml("")}, strings)).code == "unsafe-xml"
 
 
 def test_doctype_in_utf16_part_is_found(tmp_path: Path):

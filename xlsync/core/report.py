@@ -90,7 +90,7 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     if table is None:
         return report, issues
 
-    expected = _expected_elements(plan, report.unit) if report.unit else {}
+    expected = {e.code: e for e in plan.elements_for(report.unit)} if report.unit else {}
     value_col = table.columns[ReportLabels.VALUE]
     value_letter = column_letter(value_col)
     first_seen: dict[str, int] = {}  # element code → its row
@@ -114,21 +114,6 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
         if code not in first_seen:
             issues.append(make_issue("missing-row", file=file, sheet=sheet.name, code=code, name=element.name))
     return report, issues
-
-
-# (plan's element table, unit type) → the elements that type reports: every report of a run asks.
-_EXPECTED: dict[tuple[int, str], tuple[dict[str, DataElement], dict[str, DataElement]]] = {}
-
-
-def _expected_elements(plan: Plan, unit: Unit) -> dict[str, DataElement]:
-    """Code → element, for the elements ``unit`` reports, in plan order (shared: not to be changed)."""
-    key = (id(plan.elements), unit.type)
-    cached = _EXPECTED.get(key)
-    if cached is None or cached[0] is not plan.elements:  # an id reused by a later plan's table
-        if len(_EXPECTED) > 64:
-            _EXPECTED.clear()
-        cached = _EXPECTED[key] = (plan.elements, {e.code: e for e in plan.elements_for(unit)})
-    return cached[1]
 
 
 def _row_problem(

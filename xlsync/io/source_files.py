@@ -74,7 +74,7 @@ def scan_paths(paths: Iterable[_PathLike]) -> SourceFiles:
     does not exist cannot run ("file-not-found").
     """
     found = SourceFiles()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -82,7 +82,7 @@ def scan_paths(paths: Iterable[_PathLike]) -> SourceFiles:
             candidates = zip(folder.files, keys)
             found.skipped.extend(folder.skipped)
         elif path.exists() or path.is_symlink():
-            candidates = [(path, path.resolve())]
+            candidates = [(path, str(path.resolve()))]
         else:
             raise CannotRun("file-not-found", file=str(given))
         for candidate, key in candidates:
@@ -97,35 +97,40 @@ def iter_workbook_paths(paths: Iterable[_PathLike]) -> list[Path]:
     return scan_paths(paths).files
 
 
-def _scan_folder(folder: Path) -> tuple[SourceFiles, list[Path]]:
-    """The folder's files, and for each workbook the real path it stands for (to list a file reached twice once)."""
-    files: list[tuple[Path, Path]] = []
-    skipped: list[tuple[Path, Issue]] = []
+def _scan_folder(folder: Path) -> tuple[SourceFiles, list[str]]:
+    """The folder's files, and for each workbook the real path it stands for (to list a file reached twice once).
+
+    Each folder is resolved, parsed and given its sort key once for all its
+    files: doing it for each of ten thousand files costs a second.
+    """
+    files: list[tuple[tuple[str, ...], Path, str]] = []
+    skipped: list[tuple[tuple[str, ...], Issue]] = []
     for root, entries in _walk(str(folder)):
-        real_root = None
+        root_path, real_root = Path(root), ""
+        root_key = _path_sort_key(root_path)
         for entry in entries:
             name = entry.name
-            path = Path(root, name)
             if _is_hidden_file(name):
                 continue
+            path = root_path / name
+            sort_key = (*root_key, _name_key(name))
             if name.startswith("~$"):
                 if _suffix(name) in WORKBOOK_SUFFIXES:
-                    skipped.append((path, make_issue("lock-file", file=str(path))))
+                    skipped.append((sort_key, make_issue("lock-file", file=str(path))))
                 # A lock file of a Word document or other file: that file itself is reported.
                 continue
             if _suffix(name) in WORKBOOK_SUFFIXES:
-                # The folder is resolved once: resolving each of ten thousand files costs seconds.
                 if entry.is_symlink():
-                    key = path.resolve()
+                    real = str(path.resolve())
                 else:
-                    real_root = real_root or Path(os.path.realpath(root))
-                    key = real_root / name
-                files.append((path, key))
+                    real_root = real_root or os.path.realpath(root)
+                    real = os.path.join(real_root, name)
+                files.append((sort_key, path, real))
             else:
-                skipped.append((path, _skipped_file(path)))
-    skipped.sort(key=lambda pair: _path_sort_key(pair[0]))
-    files.sort(key=lambda pair: _path_sort_key(pair[0]))
-    return SourceFiles([path for path, _ in files], [issue for _, issue in skipped]), [key for _, key in files]
+                skipped.append((sort_key, _skipped_file(path)))
+    skipped.sort(key=lambda item: item[0])
+    files.sort(key=lambda item: item[0])
+    return SourceFiles([path for _, path, _ in files], [issue for _, issue in skipped]), [real for *_, real in files]
 
 
 def _walk(top: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
@@ -173,5 +178,9 @@ def _suffix(name: str) -> str:
 
 
 def _path_sort_key(path: Path) -> tuple[str, ...]:
+    return tuple(_name_key(part) for part in path.parts)
+
+
+def _name_key(name: str) -> str:
     # NFC: macOS stores decomposed Vietnamese names; the order must not depend on that.
-    return tuple(unicodedata.normalize("NFC", part).casefold() for part in path.parts)
+    return unicodedata.normalize("NFC", name).casefold()

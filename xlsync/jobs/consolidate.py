@@ -8,14 +8,9 @@ from typing import Iterable, Sequence
 from xlsync.core.consolidate import Consolidation, consolidate
 from xlsync.core.issues import CannotRun, Issue
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, read_files, require_readable, sources_from
-
-
-def inputs_other_than(paths: Iterable[Path | str], out: str | Path) -> list[Path | str]:
-    """The sources without the master being written: a second run into the same folder
-    must not read (let alone count) its own earlier output."""
-    out_path = Path(out).resolve()
-    return [p for p in paths if Path(p).resolve() != out_path]
+from xlsync.jobs.validate import (  # noqa: F401 - inputs_other_than is this module's to callers
+    CheckedFile, Progress, check_workbooks, inputs_other_than, read_files, require_readable, sources_from,
+)
 
 
 def consolidate_files(

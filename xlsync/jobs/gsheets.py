@@ -30,6 +30,7 @@ from xlsync.jobs.validate import (
     CheckedFile,
     NoUsableSource,
     Progress,
+    Reading,
     ValidationRun,
     check_sources,
     load_source,
@@ -149,16 +150,23 @@ class Sources:
         return len(self.files) + len(self.sheets)
 
 
-def gather_sources(args: Sequence[str], loaded: LoadedPlan, *, all_registered: bool = False) -> Sources:
+def gather_sources(
+    args: Sequence[str], loaded: LoadedPlan, *, all_registered: bool = False, reading: Reading | None = None
+) -> Sources:
     """Split what the user named into workbook files (folders expanded) and Google Sheets.
 
     ``gsheet:<id>`` and sheet URLs are sheets; ``all_registered`` adds every
     sheet of the plan's register.  A sheet named twice is read once.  A
     named file that does not exist, or finding nothing to read, cannot run;
-    the other files found in folders are warnings (``skipped``).
+    the other files found in folders are warnings (``skipped``).  The files
+    of ``reading`` (:func:`~xlsync.jobs.validate.start_reading_named` of the
+    same ``args``) are not searched for again.
     """
     sheet_args = [a for a in args if is_gsheet_source(a)]
-    found = scan_paths([a for a in args if not is_gsheet_source(a)])
+    if reading is not None and reading.scanned is not None:
+        found = reading.scanned
+    else:
+        found = scan_paths([a for a in args if not is_gsheet_source(a)])
     files = found.files
     sheets: list[SheetSource] = []
     if sheet_args or all_registered:
@@ -177,10 +185,18 @@ def gather_sources(args: Sequence[str], loaded: LoadedPlan, *, all_registered: b
 
 def load_sources(
     sources: Sources, plan: LoadedPlan, client: gspread.Client | None, *, policy: RetryPolicy | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, reading: Reading | None = None,
 ) -> list[CheckedFile]:
-    """Read every source; one that cannot be read (file or sheet) becomes an error record."""
-    loaded = read_files(sources.files, plan, progress)
+    """Read every source; one that cannot be read (file or sheet) becomes an error record.
+
+    ``reading``, started on these very files, is finished instead of reading them again.
+    """
+    if reading is not None and reading.paths == list(sources.files):
+        loaded = reading.finish(plan, progress)
+    else:
+        if reading is not None:
+            reading.close()
+        loaded = read_files(sources.files, plan, progress)
     for sheet in sources.sheets:
         loaded.append(load_sheet(client, sheet, policy or retry_policy))
         if progress:
@@ -207,9 +223,13 @@ def load_sheet(client: gspread.Client | None, sheet: SheetSource, policy: RetryP
 def validate_sources(
     sources: Sources, loaded: LoadedPlan, client: gspread.Client | None, *,
     period: str | None = None, policy: RetryPolicy | None = None, progress: Progress | None = None,
+    reading: Reading | None = None,
 ) -> ValidationRun:
-    """Files and sheets checked, and judged together as :func:`consolidate_sources` would judge them."""
-    files = load_sources(sources, loaded, client, policy=policy, progress=progress)
+    """Files and sheets checked, and judged together as :func:`consolidate_sources` would judge them.
+
+    ``reading``: see :func:`load_sources`.
+    """
+    files = load_sources(sources, loaded, client, policy=policy, progress=progress, reading=reading)
     require_readable(files, sources.skipped)
     return ValidationRun(loaded, check_sources(files, loaded, period), list(sources.skipped))
 
@@ -244,17 +264,23 @@ def consolidate_sources(
     policy: RetryPolicy | None = None,
     progress: Progress | None = None,
     checked_at: datetime | None = None,
+    reading: Reading | None = None,
 ) -> ConsolidationRun:
     """Files and sheets in, the master out; then, if asked, each source's problems marked.
 
     ``feedback`` writes into each Google Sheet (one batchUpdate each);
     ``feedback_dir`` receives annotated copies of the files with problems
-    (files are never modified).
+    (files are never modified).  ``reading``: see :func:`load_sources`.
     """
-    loaded.require_usable()  # before spending any request on a plan that cannot be used
+    try:
+        loaded.require_usable()  # before spending any request on a plan that cannot be used
+    except CannotRun:
+        if reading is not None:
+            reading.close()
+        raise
     policy = policy or retry_policy
     sources = Sources(inputs_other_than(sources.files, out), sources.sheets, sources.skipped)
-    files = load_sources(sources, loaded, client, policy=policy, progress=progress)
+    files = load_sources(sources, loaded, client, policy=policy, progress=progress, reading=reading)
     run = ConsolidationRun(consolidate_files(files, loaded, out, period, sources.skipped))
     if feedback and client is not None:
         labels = {sheet.name: sheet for sheet in sources.sheets}

@@ -3,7 +3,9 @@
 A province run reads ten thousand files.  Loading the plan imports pandas
 and pandera, most of a second: workers forked before that read files in the
 meantime and hold them, and finish each one (parse and pack it) once the
-plan arrives.  Each worker claims a few files at a time from a shared
+plan arrives through a pipe.  Workers forked once the plan is loaded have
+it from the start (a fork shares the parent's memory; pickling the plan of
+ten thousand units would cost a tenth of a second at each end).  Each worker claims a few files at a time from a shared
 counter, so a slow file does not hold the others up, and sends back one
 message per claim; the parent puts the results back in the files' order.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -50,17 +53,22 @@ class ReadWorkers(Generic[Item, Packed]):
         read: Callable[[Any], Item],
         finish: Callable[[Item, Any], Packed],
         chunk: int,
+        plan: Any = None,
     ) -> None:
+        """``plan`` None: the plan is sent by :meth:`finish`."""
         context = multiprocessing.get_context("fork")
+        self._plan_given = plan is not None
         claims = context.Value("q", 0)  # the index of the next file nobody has claimed
         self._workers: list[_Worker] = []
         self._count = len(paths)
+        # Stopped by close(), or when dropped unfinished (a run that ends early), or at exit.
+        self._stop = weakref.finalize(self, _stop, self._workers)
         try:
             for _ in range(count):
                 results_out, results_in = context.Pipe(duplex=False)
                 plan_out, plan_in = context.Pipe(duplex=False)
                 process = context.Process(
-                    target=_work, args=(paths, claims, chunk, read, finish, results_in, plan_out), daemon=True
+                    target=_work, args=(paths, claims, chunk, read, finish, plan, results_in, plan_out), daemon=True
                 )
                 process.start()
                 results_in.close()  # the parent's copies: end of file on a pipe then means the worker is gone
@@ -71,11 +79,13 @@ class ReadWorkers(Generic[Item, Packed]):
             raise
 
     def finish(self, plan: Any, on_result: Callable[[int, Packed], None]) -> None:
-        """Send ``plan`` to every worker and call ``on_result(index, packed)`` for each file as it comes back."""
+        """Send ``plan`` to every worker (unless they have it) and call ``on_result(index, packed)`` for each file
+        as it comes back."""
         try:
-            payload = pickle.dumps(plan, pickle.HIGHEST_PROTOCOL)
-            for worker in self._workers:
-                worker.plan.send_bytes(payload)
+            if not self._plan_given:
+                payload = pickle.dumps(plan, pickle.HIGHEST_PROTOCOL)
+                for worker in self._workers:
+                    worker.plan.send_bytes(payload)
             received = 0
             waiting = {worker.results: worker for worker in self._workers}
             while waiting:
@@ -94,13 +104,17 @@ class ReadWorkers(Generic[Item, Packed]):
 
     def close(self) -> None:
         """Stop the workers (at once if they are still reading: the run is ending)."""
-        for worker in self._workers:
-            if worker.process.is_alive():
-                worker.process.terminate()
-            worker.process.join()
-            worker.results.close()
-            worker.plan.close()
-        self._workers = []
+        self._stop()
+
+
+def _stop(workers: list[_Worker]) -> None:
+    for worker in workers:
+        if worker.process.is_alive():
+            worker.process.terminate()
+        worker.process.join()
+        worker.results.close()
+        worker.plan.close()
+    workers.clear()
 
 
 def _receive(connection: Connection, worker: _Worker) -> bytes:
@@ -120,11 +134,11 @@ def _work(
     chunk: int,
     read: Callable[[Any], Any],
     finish: Callable[[Any, Any], Any],
+    plan: Any,
     results: Connection,
     plan_source: Connection,
 ) -> None:
     """The worker: claim files, read them, and once the plan is here finish and send them."""
-    plan: Any = None
     held: list[tuple[int, Any]] = []
     try:
         while (start := _claim(claims, chunk)) < len(paths):

@@ -9,10 +9,12 @@ two reports for one unit: :func:`xlsync.core.consolidate.judge_sources`).
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Sequence
 
 from xlsync.core.issues import CannotRun, Issue, Report
 from xlsync.core.legacy_text import convert_workbook, detect_and_convert
@@ -21,6 +23,7 @@ from xlsync.core.report import ReportValue, UnitReport, read_metadata, read_repo
 from xlsync.core.sheets import WorkbookData, parse_address
 from xlsync.core.template import META_SHEET, REPORT_SHEET, MetaKeys
 from xlsync.core.text import label_key
+from xlsync.io.source_files import SourceFiles, scan_paths
 from xlsync.io.xlsx_read import read_workbook
 from xlsync.jobs.read_workers import ReadWorkers, can_fork
 
@@ -209,25 +212,66 @@ def sources_from(files: list[CheckedFile]) -> list[Source]:
     ]
 
 
+def inputs_other_than(paths: Iterable[Path | str], out: str | Path) -> list[Path | str]:
+    """The sources without the master being written: a second run into the same folder
+    must not read (let alone count) its own earlier output.
+
+    Compared as files (device and inode, whatever the path says): one
+    question to the system per source, and none before the master exists.
+    """
+    try:
+        master = os.stat(out)
+    except OSError:
+        return list(paths)
+    return [path for path in paths if not _same_file(path, master)]
+
+
+def _same_file(path: Path | str, other: os.stat_result) -> bool:
+    try:
+        return os.path.samestat(os.stat(path), other)
+    except OSError:
+        return False
+
+
+def start_reading_named(args: Sequence[str], out: str | Path | None = None) -> Reading | None:
+    """Start reading the workbook files named in ``args`` now, before the plan is loaded.
+
+    For a command's first step: folders are searched as the run will search
+    them, Google Sheets left to the run, ``out`` (the master to write) left
+    out.  The run takes it over (``reading=``) and does not search again.
+    None when the names cannot be searched: the run then says why.
+    """
+    from xlsync.io.gsheets.names import is_gsheet_source
+
+    try:
+        scanned = scan_paths([arg for arg in args if not is_gsheet_source(arg)])
+    except CannotRun:
+        return None
+    reading = start_reading(inputs_other_than(scanned.files, out) if out is not None else scanned.files)
+    reading.scanned = scanned
+    return reading
+
+
 def read_files(paths: Iterable[Path | str], plan: LoadedPlan, progress: Progress | None = None) -> list[CheckedFile]:
     """Read and parse workbook files, in parallel when there are many and the machine allows."""
-    return start_reading(paths).finish(plan, progress)
+    return start_reading(paths, plan).finish(plan, progress)
 
 
-def start_reading(paths: Iterable[Path | str]) -> Reading:
-    """Start reading ``paths`` now, in worker processes when there are many, before the plan is known.
+def start_reading(paths: Iterable[Path | str], plan: LoadedPlan | None = None) -> Reading:
+    """Start reading ``paths`` now, in worker processes when there are many.
 
-    Called before the plan is loaded (which imports pandas and pandera), the
-    workers read while it loads; :meth:`Reading.finish` then parses every
-    file against the plan.  With few files, or where processes cannot be
-    forked, everything is done by :meth:`Reading.finish` in this process.
+    Called before the plan is loaded (``plan`` None; loading it imports
+    pandas and pandera), the workers read while it loads; :meth:`Reading.finish`
+    then parses every file against the plan.  With few files, or where
+    processes cannot be forked, everything is done by :meth:`Reading.finish`
+    in this process.
     """
     paths = list(paths)
-    workers = worker_count(len(paths))
+    workers = worker_count(len(paths), early=plan is None)
     if workers <= 1:
         return Reading(paths)
     chunk = max(1, min(MAX_CHUNK_FILES, len(paths) // (workers * 8)))
-    return Reading(paths, ReadWorkers(paths, workers, load_source, _parsed_and_packed, chunk))
+    return Reading(paths, ReadWorkers(paths, workers, load_source, _parsed_and_packed, chunk, plan))
 
 
 class Reading:
@@ -235,6 +279,7 @@ class Reading:
 
     def __init__(self, paths: list[Path | str], workers: ReadWorkers | None = None) -> None:
         self.paths = paths
+        self.scanned: SourceFiles | None = None  # what the names given were found to hold (start_reading_named)
         self._workers = workers
 
     def finish(self, plan: LoadedPlan, progress: Progress | None = None) -> list[CheckedFile]:
@@ -253,7 +298,8 @@ class Reading:
             if progress:
                 progress(item.path)
 
-        self._workers.finish(plan, arrived)
+        with _collector_paused():
+            self._workers.finish(plan, arrived)
         return files  # type: ignore[return-value]  # every index arrived (ReadWorkers checks)
 
     def close(self) -> None:
@@ -268,18 +314,32 @@ class Reading:
         self.close()
 
 
-def worker_count(files: int) -> int:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while reports arrive: they form no cycles, and each of its passes
+    would walk every object of the run (pandas included) again, doubling the cost of unpacking."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def worker_count(files: int, *, early: bool = False) -> int:
     """How many processes read files: one for a commune, all cores for a province.
 
-    Starting workers costs about a tenth of a second, repaid from a few
-    hundred files on.  Workers are forked (they inherit the loaded plan and
-    modules), so other platforms read in one process.  XLSYNC_WORKERS
+    Workers are forked, so other platforms read in one process.  Forked
+    before pandas is loaded (``early``), a worker costs little and reads while
+    the plan loads; forked after, it costs more (page tables and copied pages
+    of a larger process), repaid from more files on.  XLSYNC_WORKERS
     overrides the choice.
     """
     chosen = os.environ.get("XLSYNC_WORKERS", "")
     if chosen.isdigit():
         wanted = int(chosen)
-    elif files >= PARALLEL_FROM_FILES:
+    elif files >= (PARALLEL_EARLY_FROM_FILES if early else PARALLEL_FROM_FILES):
         wanted = os.cpu_count() or 1
     else:
         wanted = 1
@@ -289,6 +349,7 @@ def worker_count(files: int) -> int:
 
 
 PARALLEL_FROM_FILES = 300
+PARALLEL_EARLY_FROM_FILES = 300
 MAX_CHUNK_FILES = 32
 
 
