@@ -10,6 +10,7 @@ over all reports at once by :mod:`xlsync.core.validate`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from xlsync.core.issues import Issue, make_issue
@@ -95,7 +96,8 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     value_letter = column_letter(value_col)
     first_seen: dict[str, int] = {}  # element code → its row
     for row in table:
-        code = row.get(ReportLabels.CODE)  # normalised by the table
+        cells = row.values
+        code = cells.get(ReportLabels.CODE)  # normalised by the table
         element = element_of(code)
         problem = _row_problem(element, row.row, table, first_seen, expected, report.unit)
         if problem is not None:
@@ -105,8 +107,8 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
         value_cell = f"{value_letter}{row.row + 1}"
         value, found = _read_value(sheet, (row.row, value_col), value_cell, element, file)
         issues += found
-        report.values[element.code] = ReportValue(element, row.get(ReportLabels.VALUE), value, value_cell)
-        note = normalize_text(row.get(ReportLabels.NOTE))
+        report.values[element.code] = ReportValue(element, cells.get(ReportLabels.VALUE), value, value_cell)
+        note = normalize_text(cells.get(ReportLabels.NOTE))
         if note:
             report.notes[element.code] = note
 
@@ -142,6 +144,9 @@ def _element(plan: Plan, code: str) -> DataElement | None:
     return element
 
 
+_PLAIN_NUMBERS = frozenset({Kind.INTEGER, Kind.DECIMAL})
+
+
 def _read_value(
     sheet: Sheet, position: tuple[int, int], cell: str, element: DataElement, file: str
 ) -> tuple[float | bool | None, list[Issue]]:
@@ -152,9 +157,11 @@ def _read_value(
     «not entered».
     """
     raw = sheet.cell(*position)
+    if type(raw) is float and element.kind in _PLAIN_NUMBERS and math.isfinite(raw):
+        return raw, []  # the common case, as read_cell reads it, without building a reading
     reading = read_cell(raw, element.kind)
     if reading.status == "ok" and element.kind is not Kind.PERCENT:
-        return reading.value, []  # the common case, kept cheap
+        return reading.value, []
     where = {"file": file, "sheet": sheet.name, "cell": cell, "value": raw}
     if reading.status == "blank":
         if position in sheet.error_cells:

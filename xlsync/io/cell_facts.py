@@ -95,8 +95,9 @@ _VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _PREFIX 
 # Every formula part has a closing "</f>" or "</x:f>" (a shared formula's children lean on a parent in
 # the same sheet); spreadsheet programs write an error cell's type as t="e" (single quotes are left to
 # hand-made files, whose errors then read as blanks without the mark).
-_FORMULA_MARKERS = (b"f>",)
-_ERROR_MARKERS = (b't="e"',)
+# Compiled: a two-byte needle is found faster by the pattern engine than by ``in``.
+_FORMULA_MARKER = re.compile(rb"f>")
+_ERROR_MARKER = re.compile(rb't="e"')
 _HAS_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
 _HAS_ERROR = re.compile(rb"""\st\s*=\s*["']e["']""")
 # A style can show a percentage only through a built-in format 9 or 10 or a code holding "%".
@@ -202,11 +203,11 @@ def sheet_facts(part: bytes, percent_styles: frozenset[int] = frozenset()) -> Sh
 
 
 def _may_have_facts(part: bytes) -> bool:
-    return _may_hold(part, _FORMULA_MARKERS, _HAS_FORMULA) or _may_hold(part, _ERROR_MARKERS, _HAS_ERROR)
+    return _may_hold(part, _FORMULA_MARKER, _HAS_FORMULA) or _may_hold(part, _ERROR_MARKER, _HAS_ERROR)
 
 
-def _may_hold(part: bytes, markers: tuple[bytes, ...], pattern: re.Pattern[bytes]) -> bool:
-    return any(marker in part for marker in markers) and pattern.search(part) is not None
+def _may_hold(part: bytes, marker: re.Pattern[bytes], pattern: re.Pattern[bytes]) -> bool:
+    return marker.search(part) is not None and pattern.search(part) is not None
 
 
 def _scan_cells(part: bytes, percent_styles: frozenset[int], facts: SheetFacts) -> None:
