@@ -85,7 +85,10 @@ class ReadWorkers(Generic[Item, Packed]):
             if not self._plan_given:
                 payload = pickle.dumps(plan, pickle.HIGHEST_PROTOCOL)
                 for worker in self._workers:
-                    worker.plan.send_bytes(payload)
+                    try:
+                        worker.plan.send_bytes(payload)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the worker already ended (a file it could not read): its results say why
             received = 0
             waiting = {worker.results: worker for worker in self._workers}
             while waiting:
