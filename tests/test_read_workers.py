@@ -170,6 +170,15 @@ def _kept(item: str, plan: object) -> str:
     return item
 
 
+def test_a_worker_that_found_nothing_to_read_needs_no_plan():
+    workers = ReadWorkers(["a"], 3, str.upper, _kept, 1)  # two of them claim nothing and end
+    while sum(worker.process.is_alive() for worker in workers._workers) > 1:
+        time.sleep(0.01)
+    found = []
+    workers.finish("plan", lambda index, packed: found.append((index, packed)))
+    assert found == [(0, "A")]
+
+
 def test_a_worker_that_dies_is_an_error_not_a_wait():
     workers = ReadWorkers(["a", "b", "c", "d"], 2, _dies_on_b, _kept, 1, plan="plan")
     started = time.monotonic()
