@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 import os
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -306,8 +308,10 @@ class Reading:
             if progress:
                 progress(item.path)
 
+        importing = _import_meanwhile(_CHECKING_MODULES)
         with _collector_paused():
             self._workers.finish(plan, arrived)
+        importing.join()
         return files  # type: ignore[return-value]  # every index arrived (ReadWorkers checks)
 
     def close(self) -> None:
@@ -320,6 +324,27 @@ class Reading:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# What checking the files loads next (pandas, pandera: most of a second).
+_CHECKING_MODULES = ("xlsync.core.validate", "xlsync.core.consolidate")
+
+
+def _import_meanwhile(modules: tuple[str, ...]) -> threading.Thread:
+    """Import ``modules`` in a thread while the workers read: this process only waits for their reports,
+    and its second core would otherwise be idle through the imports afterwards.  A module that fails to
+    import is imported again, and fails, where it is used."""
+
+    def run() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - reported where the module is used
+                return
+
+    thread = threading.Thread(target=run, name="xlsync-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 @contextmanager
