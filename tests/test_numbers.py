@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlsync.core.numbers import Kind, format_number, parse_number, parse_pass_fail, read_cell
+from xlsync.core.numbers import Kind, format_number, parse_number, parse_pass_fail, percent_shown, read_cell
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,8 @@ def test_four_or_more_digits_after_one_separator_are_decimals(text, expected):
 def test_three_digits_after_one_dot_stay_ambiguous():
     reading = parse_number("1.234")
     assert (reading.value, reading.status, reading.other) == (1234.0, "ambiguous", 1.234)
+
+
+@pytest.mark.parametrize("stored, shown", [(0.648, 64.8), (0.965, 96.5), (0.0299, 2.99), (1.0, 100.0), (0.5, 50.0)])
+def test_a_percent_formatted_fraction_is_the_figure_the_cell_shows(stored, shown):
+    assert percent_shown(stored) == shown  # exactly: 0.648 * 100 alone is 64.80000000000001

@@ -163,6 +163,15 @@ def read_cell(raw: object, kind: Kind) -> Reading:
     return parse_number(raw, percent=kind is Kind.PERCENT)
 
 
+def percent_shown(stored: float) -> float:
+    """The percentage a %-formatted cell shows for the fraction it stores (0.648 → 64.8).
+
+    Rounded, because binary fractions do not scale exactly (0.648 × 100 is 64.80000000000001,
+    0.965 × 100 is 96.49999999999999) and the user typed the shown figure.
+    """
+    return round(stored * 100, 10)
+
+
 def format_number(value: float, decimals: int | None = None) -> str:
     """Vietnamese formatting: ``1234567.5`` → ``"1.234.567,5"``.
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from xlsync.core.issues import Issue, column_fields, make_issue
-from xlsync.core.numbers import format_number, parse_number, parse_pass_fail
+from xlsync.core.numbers import format_number, parse_number, parse_pass_fail, percent_shown
 from xlsync.core.plan import comparison_choices, parse_comparison
 from xlsync.core.schema_check import Position, schema_issues
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address, parse_address
@@ -113,7 +113,7 @@ def _blank_after_unreadable(issue: Issue) -> bool:
 
 
 def _shown_percent(stored: float, where: dict) -> tuple[float, list[Issue]]:
-    value = round(stored * 100, 9)  # 0.965 × 100 is 96.49999999999999 in binary
+    value = percent_shown(stored)
     shown = format_number(value)
     return value, [make_issue("percent-format-read", **where, value=stored, shown=f"{shown}%", percent=shown)]
 

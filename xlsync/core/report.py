@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from xlsync.core.issues import Issue, make_issue
-from xlsync.core.numbers import Kind, Reading, format_number, read_cell
+from xlsync.core.numbers import Kind, Reading, format_number, percent_shown, read_cell
 from xlsync.core.plan import DataElement, Plan, Unit
 from xlsync.core.report_table import locate_report_table
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address, column_letter
@@ -173,8 +173,7 @@ def _read_value(
             return None, [make_issue("formula-without-value", **where, formula=f" «{formula}»" if formula else "")]
     if (element.kind is Kind.PERCENT and reading.from_number_cell and position in sheet.percent_cells
             and isinstance(reading.value, float)):
-        # round: 0.648 * 100 is 64.80000000000001, and the user typed 64,8.
-        percent = round(reading.value * 100, 10)
+        percent = percent_shown(reading.value)
         shown = format_number(percent)
         return percent, [make_issue("percent-format-read", **where, shown=f"{shown}%", percent=shown)]
     return reading.value, _reading_issues(reading, element, raw, where)
