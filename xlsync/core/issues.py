@@ -76,6 +76,13 @@ def make_issue(
     )
 
 
+def marking_severity(issues: Iterable[Issue]) -> Severity | None:
+    """How a cell holding these records is coloured in every front end: by its worst error or warning;
+    information alone (a %-formatted rate read as such) gets a note and keeps the cell's colour."""
+    severities = {i.severity for i in issues}
+    return "error" if "error" in severities else "warning" if "warning" in severities else None
+
+
 def column_fields(column: str) -> dict[str, str]:
     """Fields naming a labelled column after the cell («Ô E22 (cột «Kế hoạch»): …»), for tables whose
     columns mean different things (the plan's sheets), where the address alone says little."""

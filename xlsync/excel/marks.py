@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import xlwings as xw
 
-from xlsync.core.issues import Issue, severity_word
+from xlsync.core.issues import Issue, marking_severity, severity_word
 from xlsync.core.messages import text
 from xlsync.core.sheets import WorkbookData, column_letter
 from xlsync.core.text import normalize_text
@@ -69,8 +69,9 @@ def mark_issues(book: xw.Book, issues: list[Issue], lang: str) -> list[Position]
         if sheet is None:
             continue
         cell = sheet[address]
-        if any(issue.is_error or issue.is_warning for issue in found):  # information: a note only
-            cell.color = ERROR_FILL if any(issue.is_error for issue in found) else WARNING_FILL
+        worst = marking_severity(found)
+        if worst is not None:
+            cell.color = ERROR_FILL if worst == "error" else WARNING_FILL
         set_note(cell, "\n".join(f"• {issue.message(lang)}" for issue in found))
         marked.append((sheet.name, address))
     return marked

@@ -22,12 +22,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from xlsync.core.issues import Issue, severity_word
+from xlsync.core.issues import Issue, marking_severity, severity_word
 from xlsync.core.messages import text
 from xlsync.core.sheets import Sheet, WorkbookData
 from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_style import ERROR_FILL, FONT, WARNING_FILL, looks_like_formula
 
+FILLS = {"error": ERROR_FILL, "warning": WARNING_FILL}  # by marking_severity
 SUMMARY_SHEET = "Kết quả kiểm tra"
 COMMENT_AUTHOR = "xlsync"
 SUMMARY_HEADER = ("Mức", "Mã lỗi", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
@@ -132,7 +133,7 @@ def _mark_cells(book: Workbook, issues: list[Issue]) -> None:
         cell = book[sheet_name][address]
         if type(cell).__name__ == "MergedCell":  # inside a merged range: the mark goes on its top-left cell
             cell = _merge_origin(book[sheet_name], address)
-        worst = _fill(found)
+        worst = FILLS.get(marking_severity(found))
         if worst:  # information (a %-formatted rate read as such) gets a note, not a colour
             cell.fill = PatternFill("solid", start_color=worst[1:], end_color=worst[1:])
         text_ = "\n".join(f"• {i.message_vi}" for i in found)
@@ -144,12 +145,6 @@ def _merge_origin(sheet, address: str):
         if address in merged:
             return sheet.cell(row=merged.min_row, column=merged.min_col)
     return sheet[address]
-
-
-def _fill(found: list[Issue]) -> str | None:
-    if any(i.is_error for i in found):
-        return ERROR_FILL
-    return WARNING_FILL if any(i.is_warning for i in found) else None
 
 
 def _summary_sheet(book: Workbook, issues: list[Issue], note: list[str]) -> None:

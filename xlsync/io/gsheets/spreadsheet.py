@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 import gspread
 
-from xlsync.core.issues import Issue
+from xlsync.core.issues import Issue, marking_severity
 from xlsync.core.messages import text
 from xlsync.core.sheets import Cell, Sheet, WorkbookData, cell_address, parse_address
 from xlsync.core.template import REPORT_SHEET, ReportLabels
@@ -203,10 +203,10 @@ def feedback_requests(
     status_place = _status_place(report, status_cell)
     requests: list[Json] = []
     for place, found in placed.items():
-        fill = ERROR_FILL if any(i.is_error for i in found) else WARNING_FILL
+        worst = marking_severity(found)
         note = _note_text([i.message("vi") for i in found], data.notes.get(place, ""))
-        # Information (a %-formatted rate read as such) gets a note in the cell's own colour.
-        if any(i.is_error or i.is_warning for i in found):
+        if worst is not None:
+            fill = ERROR_FILL if worst == "error" else WARNING_FILL
             requests.append(_cell_update(data, place, {"note": note, "userEnteredFormat": {"backgroundColor": fill}}))
         else:
             requests.append(_cell_update(data, place, {"note": note}, fields="note"))
