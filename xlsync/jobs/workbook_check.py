@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from xlsync.core.legacy_text import convert_workbook
 from xlsync.core.master_check import master_issues
 from xlsync.core.plan_reader import read_plan
 from xlsync.core.sheets import WorkbookData
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import CheckedFile, check_sources, classify
+from xlsync.jobs.validate import CheckedFile, check_sources, load_source
 
 
 def check_workbook_data(workbook: WorkbookData, load_plan: Callable[[], LoadedPlan]) -> CheckedFile:
@@ -26,9 +25,7 @@ def check_workbook_data(workbook: WorkbookData, load_plan: Callable[[], LoadedPl
     ``load_plan`` is called only for a report or a master: a plan workbook is
     checked on its own, even when no other plan can be found.
     """
-    # Read as a file would be: legacy text converted first, each conversion a warning.
-    checked = CheckedFile(workbook.source, "report", workbook=workbook, issues=convert_workbook(workbook))
-    checked.kind = classify(workbook)
+    checked = load_source(workbook.source, reader=lambda _source: workbook)  # as a file: legacy text converted
     if checked.kind == "plan":
         checked.issues += read_plan(workbook)[1]
         return checked
