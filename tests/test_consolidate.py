@@ -212,11 +212,11 @@ def test_reading_in_parallel_gives_the_same_master(cli, reports, tmp_path, plan,
 def test_a_second_run_into_the_reports_folder_does_not_read_its_own_master(cli, reports, monkeypatch):
     folder, _ = reports
     first = cli("consolidate", folder, "--out", folder / "tong-hop.xlsx", "--json")
-    import xlsync.jobs.validate as validate
+    import xlsync.jobs.reading as reading
 
     read = []
-    original = validate.load_source
-    monkeypatch.setattr(validate, "load_source", lambda path, *a, **k: read.append(str(path)) or original(path, *a, **k))
+    original = reading.load_source
+    monkeypatch.setattr(reading, "load_source", lambda path, *a, **k: read.append(str(path)) or original(path, *a, **k))
     second = cli("consolidate", folder, "--out", folder / "tong-hop.xlsx", "--json")
     assert second == first
     assert len(read) == len(UNITS) and not any(p.endswith("tong-hop.xlsx") for p in read)

@@ -22,9 +22,8 @@ from xlsync.io.plan_xlsx import write_plan_workbook
 from xlsync.io.xlsx_read import read_workbook
 from xlsync.jobs.gsheets import gather_sources, validate_sources
 from xlsync.jobs.read_workers import ReadWorkers
-from xlsync.jobs.validate import (
-    inputs_other_than, load_source, read_files, report_sheets, start_reading, start_reading_named,
-)
+from xlsync.jobs.reading import inputs_other_than, read_files, start_reading, start_reading_named
+from xlsync.jobs.validate import load_source, report_sheets
 
 UNITS = ["T01", "T02", "T03", "UBND", "TYT"]
 

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from village_corpus import ANY, VNI_PASS, build_corpus, excel_lock_file, shown, to_tcvn3, word_document
 from xlsync.core.messages import RECORDS
-from xlsync.jobs.validate import validate_paths
+from xlsync.jobs.reading import validate_paths
 
 CASES = (
     "clean-T01", "clean-T02", "clean-T03", "clean-T06", "clean-T09", "clean-T10", "clean-TYT", "clean-HTX1",

@@ -18,17 +18,15 @@ quote-prefixed when it looks like a formula), so a note typed as
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 import xlsxwriter
 
 from xlsync import __version__
 from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation, Status
+from xlsync.core.collector import collector_paused
 from xlsync.core.issues import CannotRun, Issue, severity_word
 from xlsync.core.master import CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, \
     MasterSheets, check_sheet_names
@@ -53,24 +51,6 @@ HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title bl
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the master is written.
-
-    Writing makes hundreds of thousands of small, acyclic objects (cells,
-    rows, strings) while the consolidation stays alive; every full
-    collection walks all of them again, ~30 % of the time at 10,000 units.
-    Reference counting frees them all the same.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def write_master(
     consolidation: Consolidation,
     path: str | Path,
@@ -82,7 +62,7 @@ def write_master(
     created = created or datetime.now().astimezone()
     _check_size(consolidation, scoring)
     target = Path(path)
-    with _collector_paused(), atomic_path(target) as tmp:
+    with collector_paused(), atomic_path(target) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         formats = Formats(workbook)
         plan = consolidation.plan

@@ -8,9 +8,8 @@ from typing import Iterable, Sequence
 from xlsync.core.consolidate import Consolidation, consolidate
 from xlsync.core.issues import CannotRun, Issue
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import (  # noqa: F401 - inputs_other_than is this module's to callers
-    CheckedFile, Progress, check_workbooks, inputs_other_than, read_files, require_readable, sources_from,
-)
+from xlsync.jobs.reading import inputs_other_than, read_files
+from xlsync.jobs.validate import CheckedFile, Progress, check_workbooks, require_readable, sources_from
 
 
 def consolidate_files(

@@ -25,16 +25,15 @@ from xlsync.io.gsheets.registry import REGISTRY_FILE, RegistryEntry, SheetRegist
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.retry import DEFAULT_RETRY, RetryPolicy
 from xlsync.io.source_files import scan_paths
-from xlsync.jobs.consolidate import consolidate_files, inputs_other_than
+from xlsync.jobs.consolidate import consolidate_files
+from xlsync.jobs.reading import Reading, inputs_other_than, read_files
 from xlsync.jobs.validate import (
     CheckedFile,
     NoUsableSource,
     Progress,
-    Reading,
     ValidationRun,
     check_sources,
     load_source,
-    read_files,
     require_readable,
 )
 
@@ -159,7 +158,7 @@ def gather_sources(
     sheet of the plan's register.  A sheet named twice is read once.  A
     named file that does not exist, or finding nothing to read, cannot run;
     the other files found in folders are warnings (``skipped``).  The files
-    of ``reading`` (:func:`~xlsync.jobs.validate.start_reading_named` of the
+    of ``reading`` (:func:`~xlsync.jobs.reading.start_reading_named` of the
     same ``args``) are not searched for again.
     """
     sheet_args = [a for a in args if is_gsheet_source(a)]
