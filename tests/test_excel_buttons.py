@@ -18,11 +18,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
-from xlsync.core.master import MasterSheets
+from xlsync.core.master.contents import MasterSheets
 from xlsync.io.control_workbook import build_control_workbook
 from xlsync.io.feedback import SUMMARY_HEADER
-from xlsync.io.master_read import read_master_file
-from xlsync.io.master_xlsx import Columns, ratio_formula, verdict_formula
+from xlsync.io.master.read import read_master_file
+from xlsync.io.master.write import Columns, ratio_formula, verdict_formula
 from xlsync.io.plan_source import load_plan_file
 from xlsync.io.xlsx_style import ERROR_FILL, WARNING_FILL
 from xlsync.jobs.demo import DemoRun, run_demo

@@ -18,12 +18,12 @@ from python_calamine import CalamineWorkbook
 from xlsync.core.attainment import evaluate_plan
 from xlsync.core.consolidate import Consolidation, Status, UnitStatus
 from xlsync.core.issues import CannotRun, make_issue
-from xlsync.core.master import MasterSheets
+from xlsync.core.master.contents import MasterSheets
 from xlsync.core.numbers import Kind
 from xlsync.core.plan import Plan
-from xlsync.io import master_xlsx
-from xlsync.io.master_read import read_master_file
-from xlsync.io.master_xlsx import write_master
+from xlsync.io.master import write as master_write
+from xlsync.io.master.read import read_master_file
+from xlsync.io.master.write import write_master
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS
 
 UNITS = 20_000
@@ -114,7 +114,7 @@ def test_a_master_reads_back_as_the_consolidation_it_was_written_from(plan, tmp_
 
 
 def test_records_beyond_one_sheet_go_on_to_the_next(plan, tmp_path, monkeypatch):
-    monkeypatch.setattr(master_xlsx, "CHECK_ROWS", 4)
+    monkeypatch.setattr(master_write, "CHECK_ROWS", 4)
     consolidation = province(plan, 3)
     consolidation.issues = [make_issue("type-error", file=f"bao-cao-{i}.xlsx", sheet="Báo cáo", cell=f"D{i}",
                                        value="x") for i in range(1, 10)]
@@ -129,7 +129,7 @@ def test_records_beyond_one_sheet_go_on_to_the_next(plan, tmp_path, monkeypatch)
 
 
 def test_a_master_larger_than_excel_allows_is_refused_before_writing(plan, tmp_path, monkeypatch):
-    monkeypatch.setattr(master_xlsx, "EXCEL_ROWS", 60)  # «Tổng hợp» needs 50 rows
+    monkeypatch.setattr(master_write, "EXCEL_ROWS", 60)  # «Tổng hợp» needs 50 rows
     with pytest.raises(CannotRun) as refused:
         write_master(province(plan, 56), tmp_path / "tong-hop.xlsx")
     assert refused.value.code == "master-too-large"
@@ -141,7 +141,7 @@ def test_garbage_collection_is_back_on_after_a_failed_write(plan, tmp_path, monk
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(master_xlsx, "_meta", broken)
+    monkeypatch.setattr(master_write, "_meta", broken)
     assert gc.isenabled()
     with pytest.raises(RuntimeError):
         write_master(province(plan, 3), tmp_path / "tong-hop.xlsx")

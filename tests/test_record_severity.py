@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from helpers import fill_report
 from xlsync.core.example_data import example_values
 from xlsync.core.issues import make_issue, marking_severity
-from xlsync.core.master_check import blocking_issues
+from xlsync.core.master.check import blocking_issues
 from xlsync.core.template import REPORT_SHEET
 from xlsync.io.feedback import write_feedback_copy
 from xlsync.io.xlsx_style import WARNING_FILL

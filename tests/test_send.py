@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from smtp_server import HOST, OneAccount, RecordingHandler, make_certificate, running_server
-from xlsync.core.master import MasterSheets
+from xlsync.core.master.contents import MasterSheets
 from xlsync.io.mail.log import SEND_LOG_COLUMNS, send_log_path
 from xlsync.io.mail.settings import ENV_VARIABLES
-from xlsync.io.master_read import read_master_file
+from xlsync.io.master.read import read_master_file
 from xlsync.jobs.demo import run_demo
 from xlsync.jobs.send import check_master_for_sending
 

@@ -11,7 +11,7 @@ Tỷ lệ đạt (%):
 - Đạt/Chưa đạt targets: blank; Đánh giá says it all.
 
 The master workbook carries the same rules as live Excel formulas
-(:mod:`xlsync.io.master_xlsx`); a test recalculates them in LibreOffice and
+(:mod:`xlsync.io.master.write`); a test recalculates them in LibreOffice and
 compares with the values computed here.
 """
 

@@ -35,11 +35,11 @@ from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import CannotRun
 from xlsync.core.messages import current_lang, text
 from xlsync.core.numbers import format_number
-from xlsync.core.recompute import Recomputation, recompute_master
+from xlsync.core.master.recompute import Recomputation, recompute_master
 from xlsync.excel.book_data import workbook_data
 from xlsync.excel.control import Outcome, read_settings, write_status
 from xlsync.excel.marks import MASTER_CHECK_SHEET, check_sheet_name, show_check
-from xlsync.excel.recompute import write_recomputation
+from xlsync.excel.write_back import write_recomputation
 from xlsync.excel.target import (
     CHECK, RECOMPUTE, book_folder, is_master_book, plan_for, required_setting, target_book,
 )

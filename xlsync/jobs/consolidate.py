@@ -30,7 +30,7 @@ def consolidate_files(
     check_workbooks(files, loaded)
     result = consolidate(plan, sources_from(files), period)
     result.issues[:0] = skipped
-    from xlsync.io.master_xlsx import write_master  # only a run that writes a master pays for XlsxWriter
+    from xlsync.io.master.write import write_master  # only a run that writes a master pays for XlsxWriter
 
     write_master(result, out)
     return result

@@ -23,7 +23,7 @@ from xlsync.core.scoring.run import ScoringResult
 from xlsync.core.scoring.template import score_layout
 from xlsync.core.template import report_layout
 from xlsync.io.feedback import write_feedback_copy
-from xlsync.io.master_xlsx import write_master
+from xlsync.io.master.write import write_master
 from xlsync.io.plan_source import PLAN_FILE_NAME, load_bundled_plan
 from xlsync.io.plan_xlsx import write_plan_workbook
 from xlsync.io.report_fill import fill_template

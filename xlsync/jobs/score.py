@@ -15,14 +15,14 @@ from typing import Iterable
 
 from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import CannotRun, make_issue
-from xlsync.core.master import MasterData
+from xlsync.core.master.contents import MasterData
 from xlsync.core.plan import Plan
 from xlsync.core.scoring.read import is_score_workbook, read_score_sheet
 from xlsync.core.scoring.run import ScoreFile, ScoringResult, quantitative_scores, run_scoring, unit_outcomes
 from xlsync.core.scoring.template import score_layout
 from xlsync.core.text import ascii_slug, label_key
-from xlsync.io.master_read import read_master_file
-from xlsync.io.master_xlsx import write_master
+from xlsync.io.master.read import read_master_file
+from xlsync.io.master.write import write_master
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.score_xlsx import write_score_template
 from xlsync.io.xlsx_read import read_workbook

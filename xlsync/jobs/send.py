@@ -1,7 +1,7 @@
 """`xlsync send`: check the master once more, then email it to the plan's recipients.
 
 What refuses a sending and what does not is the rule of
-:mod:`xlsync.core.master_check`.  The message is built from the master's own
+:mod:`xlsync.core.master.check`.  The message is built from the master's own
 consolidation (recomputed from «Theo đơn vị»), so the figures it quotes are
 those of the attached workbook.  One message goes to all recipients in one
 SMTP transaction, never retried (:mod:`xlsync.io.mail.transport`); every attempt that
@@ -20,9 +20,9 @@ from typing import Mapping, Sequence
 
 from xlsync.core.consolidate import Consolidation, Status
 from xlsync.core.issues import CannotRun, Issue
-from xlsync.core.master import MasterData, is_master, read_master
-from xlsync.core.master_check import blocking_issues, sending_issues
-from xlsync.core.master_tables import require_plan
+from xlsync.core.master.contents import MasterData, is_master, read_master
+from xlsync.core.master.check import blocking_issues, sending_issues
+from xlsync.core.master.tables import require_plan
 from xlsync.core.plan import Plan
 from xlsync.io.mail.log import append_send_log, file_sha256
 from xlsync.io.mail.message import SendSummary, build_message, envelope_recipients, mailbox, write_eml

@@ -164,7 +164,7 @@ def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
     elif item.kind == "report":
         item.report, found = read_report(item.workbook, plan.plan)
     elif item.kind == "master":
-        from xlsync.core.master_check import master_issues
+        from xlsync.core.master.check import master_issues
 
         try:
             found = master_issues(item.workbook, plan.plan)

@@ -5,14 +5,14 @@ the same code the command runs on files (a report of another period is
 refused here too).  A master gets what can go wrong
 in one after staff edited it: sheets that cannot be read, figures of the
 included units that break the report schema, and «Thực hiện» values that
-no longer match those figures (:mod:`xlsync.core.master_check`).
+no longer match those figures (:mod:`xlsync.core.master.check`).
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from xlsync.core.master_check import master_issues
+from xlsync.core.master.check import master_issues
 from xlsync.core.plan_reader import read_plan
 from xlsync.core.sheets import WorkbookData
 from xlsync.io.plan_source import LoadedPlan

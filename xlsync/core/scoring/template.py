@@ -19,6 +19,7 @@ from typing import Mapping
 from xlsync import __version__
 from xlsync.core.numbers import format_number
 from xlsync.core.plan import Plan, Unit
+from xlsync.core.row_height import LINE_HEIGHT, text_lines
 from xlsync.core.scoring.model import Criterion, CriterionKind, CriterionScore, QuantRule
 from xlsync.core.template import LayoutCell, MetaKeys
 
@@ -53,7 +54,6 @@ class ScoreMetaKeys:
 
 FIXED_WIDTHS = (7, 16, 46, 8, 13, 30)
 GROUP_WIDTHS = (10, 10, 36)
-LINE_HEIGHT = 16.0  # points per line of 12-point text
 EXPLANATION_LINE_HEIGHT = 13.0  # the computation is written in 10-point text
 FROZEN_COLUMNS = 4  # Mã … Điểm tối đa stay in view while scrolling across the units
 NO_DATA_YET = "Tính từ số liệu khi chấm điểm (xlsync score)."
@@ -198,12 +198,6 @@ def score_layout(
         _criterion_row(layout, layout.header_row + 1 + offset, criterion, computed)
     _size_rows(layout)
     return layout
-
-
-def text_lines(text: object, width: float, *, small: bool = False) -> int:
-    """About how many lines ``text`` wraps to in a column ``width`` characters wide."""
-    per_line = max(1.0, width * (1.25 if small else 1.0))
-    return sum(max(1, -(-len(part) // int(per_line))) for part in str(text or "").split("\n"))
 
 
 def _size_rows(layout: ScoreLayout) -> None:

@@ -2,7 +2,7 @@
 
 «Tổng hợp» has one row per indicator; «Theo đơn vị» has, below the figures,
 a table of the targets assigned to units.  Both are found by their labels
-(as :mod:`xlsync.io.master_xlsx` writes them), so checking a master before
+(as :mod:`xlsync.io.master.write` writes them), so checking a master before
 sending it and recomputing it after a hand correction read the same cells.
 """
 
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import CannotRun, Issue, make_issue
-from xlsync.core.master import MasterData, MasterSheets
+from xlsync.core.master.contents import MasterData, MasterSheets
 from xlsync.core.numbers import FAIL, PASS, parse_number, parse_pass_fail
 from xlsync.core.plan import Plan
 from xlsync.core.sheets import Cell, Sheet, WorkbookData
 from xlsync.core.tables import locate_table
 from xlsync.core.text import is_blank, label_key, normalize_text
 
-# Labels of the attainment tables, the labels xlsync.io.master_xlsx writes.
+# Labels of the attainment tables, the labels xlsync.io.master.write writes.
 CODE, UNIT_CODE = "Mã", "Mã đơn vị"
 COMPARISON, TARGET, ACTUAL = "So sánh", "Kế hoạch", "Thực hiện"
 RATIO, VERDICT, EXPLANATION = "Tỷ lệ đạt (%)", "Đánh giá", "Cách tính"

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from xlsync.core.consolidate import Consolidation
 from xlsync.core.issues import Issue, display_value, make_issue
-from xlsync.core.master import MasterData, MasterSheets, read_master
-from xlsync.core.master_tables import require_plan, summary_rows
+from xlsync.core.master.contents import MasterData, MasterSheets, read_master
+from xlsync.core.master.tables import require_plan, summary_rows
 from xlsync.core.numbers import format_value
 from xlsync.core.plan import Plan
 from xlsync.core.schema_check import Position

@@ -1,4 +1,4 @@
-"""Writing a recomputation (:mod:`xlsync.core.recompute`) into an open master.
+"""Writing a recomputation (:mod:`xlsync.core.master.recompute`) into an open master.
 
 «Thực hiện» and «Cách tính» get the recomputed values; «Tỷ lệ đạt (%)»,
 «Đánh giá» and the «Toàn xã» totals get their formulas again — the ones
@@ -16,11 +16,11 @@ from typing import Iterable, Sequence
 import xlwings as xw
 
 from xlsync.core.numbers import PASS
-from xlsync.core.master_tables import AttainmentRow
-from xlsync.core.recompute import Recomputation, TotalCell
+from xlsync.core.master.tables import AttainmentRow
+from xlsync.core.master.recompute import Recomputation, TotalCell
 from xlsync.core.sheets import Cell, cell_address
 from xlsync.excel.control import find_sheet
-from xlsync.io.master_cells import Columns, ratio_formula, verdict_formula
+from xlsync.io.master.cells import Columns, ratio_formula, verdict_formula
 
 
 def write_recomputation(book: xw.Book, recomputation: Recomputation) -> None:

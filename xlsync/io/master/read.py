@@ -1,11 +1,11 @@
-"""Opening a master workbook from disk (see :mod:`xlsync.core.master`)."""
+"""Opening a master workbook from disk (see :mod:`xlsync.core.master.contents`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from xlsync.core.issues import CannotRun
-from xlsync.core.master import MasterData, is_master, read_master
+from xlsync.core.master.contents import MasterData, is_master, read_master
 from xlsync.core.plan import Plan
 from xlsync.io.xlsx_read import read_workbook
 

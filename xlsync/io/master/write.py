@@ -2,7 +2,7 @@
 
 Sheets: «Tổng hợp» (one row per indicator, attainment as live formulas with
 the values xlsync computed stored beside them), «Theo đơn vị» (one row per
-unit: :mod:`xlsync.io.master_by_unit_xlsx`), «Tiến độ nộp», «Kiểm tra»,
+unit: :mod:`xlsync.io.master.by_unit`), «Tiến độ nộp», «Kiểm tra»,
 «Nguồn», and a hidden «_xlsync» sheet that says which plan and period the
 master belongs to.
 
@@ -28,17 +28,17 @@ from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation, Status
 from xlsync.core.collector import collector_paused
 from xlsync.core.issues import CannotRun, Issue, severity_word
-from xlsync.core.master import CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, \
+from xlsync.core.master.contents import CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, \
     MasterSheets, check_sheet_names
-from xlsync.core.master_tables import SUMMARY_LABELS
+from xlsync.core.master.tables import SUMMARY_LABELS
 from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.atomic import atomic_path
-from xlsync.io.master_by_unit_xlsx import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
-from xlsync.io.master_cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
+from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
+from xlsync.io.master.cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
     verdict_text
-from xlsync.io.master_scoring_xlsx import scoring_extents, write_scoring_sheets
+from xlsync.io.master.scoring import scoring_extents, write_scoring_sheets
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, PASS_FILL, PASS_FONT, Formats, write_text

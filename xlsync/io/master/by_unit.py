@@ -17,11 +17,11 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.consolidate import Consolidation, element_totals
-from xlsync.core.master import BY_UNIT_CODES, BY_UNIT_LABELS, BY_UNIT_MEASURE, BY_UNIT_TOTAL, MasterSheets
+from xlsync.core.master.contents import BY_UNIT_CODES, BY_UNIT_LABELS, BY_UNIT_MEASURE, BY_UNIT_TOTAL, MasterSheets
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import DataElement
-from xlsync.core.scoring.template import LINE_HEIGHT, text_lines
-from xlsync.io.master_cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
+from xlsync.core.row_height import LINE_HEIGHT, text_lines
+from xlsync.io.master.cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
     verdict_text
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet
 from xlsync.io.xlsx_style import Formats

@@ -41,7 +41,7 @@ CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "N�
 SOURCE_LABELS = ("Tệp", "Đường dẫn", "Kích thước (byte)", "SHA-256", "Sửa lần cuối", "Đơn vị",
                  "Kế hoạch", "Phiên bản kế hoạch", "Phiên bản mẫu")
 # «Theo đơn vị»: one row per unit under a header of three rows (element names, units of measure, codes),
-# the «Toàn xã» row first; see xlsync.io.master_by_unit_xlsx.
+# the «Toàn xã» row first; see xlsync.io.master.by_unit.
 BY_UNIT_LABELS = ("Mã đơn vị", "Tên đơn vị")
 BY_UNIT_MEASURE = "Đơn vị tính"
 BY_UNIT_CODES = "Mã số liệu"

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.issues import Issue, severity_word
 from xlsync.core.numbers import format_number
-from xlsync.core.scoring.template import LINE_HEIGHT, text_lines
+from xlsync.core.row_height import LINE_HEIGHT, text_lines
 from xlsync.core.scoring.model import (
     AwardRule,
     CriterionKind,
@@ -32,7 +32,7 @@ from xlsync.core.scoring.model import (
     UnitTotal,
 )
 from xlsync.core.scoring.run import ScoringResult
-from xlsync.io.master_cells import header, print_setup
+from xlsync.io.master.cells import header, print_setup
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 

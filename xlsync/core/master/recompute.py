@@ -13,7 +13,7 @@ master's own content, what to write where:
 
 and re-checks the figures of the included units with the report schema
 (bounds, whole numbers, part ≤ whole).  Writing is the front end's job.
-Positions are found by labels, as :mod:`xlsync.core.master` reads them.
+Positions are found by labels, as :mod:`xlsync.core.master.contents` reads them.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Literal
 
 from xlsync.core.consolidate import Consolidation, element_totals
 from xlsync.core.issues import CannotRun, Issue
-from xlsync.core.master import MasterData, MasterSheets, figure_table, is_master, read_master
-from xlsync.core.master_check import figure_issues
-from xlsync.core.master_tables import AttainmentRow, require_plan, summary_rows, unit_target_rows
+from xlsync.core.master.contents import MasterData, MasterSheets, figure_table, is_master, read_master
+from xlsync.core.master.check import figure_issues
+from xlsync.core.master.tables import AttainmentRow, require_plan, summary_rows, unit_target_rows
 from xlsync.core.numbers import Kind
 from xlsync.core.plan import Plan
 from xlsync.core.sheets import WorkbookData

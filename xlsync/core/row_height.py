@@ -1,0 +1,16 @@
+"""How tall a row must be to show all of its wrapped text.
+
+Excel and LibreOffice keep the default height for a row written with wrapped text, so a long indicator
+name or note is cut on screen and on paper unless the writer sets the height itself.  The estimate is
+by characters per line, which errs on the tall side for Vietnamese text in the fonts we use.
+"""
+
+from __future__ import annotations
+
+LINE_HEIGHT = 16.0  # points per line of 12-point text
+
+
+def text_lines(text: object, width: float, *, small: bool = False) -> int:
+    """About how many lines ``text`` wraps to in a column ``width`` characters wide."""
+    per_line = max(1.0, width * (1.25 if small else 1.0))
+    return sum(max(1, -(-len(part) // int(per_line))) for part in str(text or "").split("\n"))
