@@ -29,6 +29,9 @@ COMMANDS = {
     "score": ("xlsync.cli.scoring", "score",
               "Chấm điểm, xếp hạng các đơn vị trong từng khối thi đua và đề nghị khen thưởng."),
     "send": ("xlsync.cli.sending", "send", "Gửi sổ tổng hợp MASTER qua email tới Nơi nhận của kế hoạch."),
+    "collect": ("xlsync.cli.collecting", "collect", "Nhận báo cáo đơn vị gửi qua email vào thư mục báo cáo."),
+    "remind": ("xlsync.cli.collecting", "remind",
+               "Nhắc qua email các đơn vị chưa nộp báo cáo hoặc báo cáo còn lỗi."),
     "workbook": ("xlsync.cli.workbook", "workbook",
                  "Tạo tệp điều khiển xlsync.xlsm: các nút Kiểm tra, Tổng hợp, Tính tỷ lệ đạt, Chấm điểm, Gửi email."),
     "gsheets": ("xlsync.cli.gsheets", "gsheets", "Google Sheets: mỗi đơn vị một bảng tính để nhập báo cáo."),
@@ -71,6 +74,8 @@ def main() -> None:
                                         tạo bảng chấm điểm cho từng khối thi đua
       xlsync score cham-diem --master tong-hop.xlsx
                                         chấm điểm, xếp hạng, đề nghị khen thưởng
+      xlsync collect --reply            nhận báo cáo qua email, trả lời kết quả kiểm tra
+      xlsync remind                     nhắc đơn vị chưa nộp hoặc báo cáo còn lỗi
       xlsync send tong-hop.xlsx         gửi sổ tổng hợp cho Nơi nhận của kế hoạch
       xlsync gsheets push               mỗi đơn vị một Google Sheet để nhập báo cáo
       xlsync workbook --out xlsync.xlsm tệp Excel có các nút bấm

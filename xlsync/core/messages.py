@@ -480,6 +480,127 @@ RECORDS: dict[str, Entry] = {
         "The server accepted the message for {recipients}, but the send log '{file}' could not be written "
         "({detail}). Do not send again; note this sending by hand.",
     ),
+    # --- reading the office mailbox (collect) and reminding (remind) ----------
+    "imap-setting-missing": Entry(
+        E,
+        "Chưa đặt {variable}: xlsync không biết đọc hộp thư nào. Hãy đặt biến này (xem README, mục Nhận báo cáo qua email).",
+        "{variable} is not set: xlsync does not know which mailbox to read. Set it (see the README, Collecting reports by email).",
+    ),
+    "imap-setting-invalid": Entry(
+        E,
+        "Giá trị «{value}» của {variable} không dùng được.",
+        "The value '{value}' of {variable} cannot be used.",
+    ),
+    "imap-password-missing": Entry(
+        E,
+        "Chưa có mật khẩu hộp thư của «{user}»: đặt XLSYNC_IMAP_PASSWORD hoặc lưu vào kho mật khẩu của hệ thống "
+        "(dịch vụ «{service}»).",
+        "No mailbox password for '{user}': set XLSYNC_IMAP_PASSWORD or store it in the system keyring "
+        "(service '{service}').",
+    ),
+    "imap-connect-failed": Entry(
+        E,
+        "Không kết nối được tới máy chủ thư {host}:{port} ({detail}). Hãy kiểm tra XLSYNC_IMAP_HOST, XLSYNC_IMAP_PORT "
+        "và mạng.",
+        "Could not connect to the mail server {host}:{port} ({detail}). Check XLSYNC_IMAP_HOST, XLSYNC_IMAP_PORT "
+        "and the network.",
+    ),
+    "imap-tls-failed": Entry(
+        E,
+        "Không lập được kết nối bảo mật tới máy chủ thư {host}:{port} ({detail}). Hãy kiểm tra XLSYNC_IMAP_SECURITY.",
+        "Could not secure the connection to the mail server {host}:{port} ({detail}). Check XLSYNC_IMAP_SECURITY.",
+    ),
+    "imap-auth-failed": Entry(
+        E,
+        "Máy chủ thư {host} không cho tài khoản «{user}» đăng nhập ({detail}). Hãy kiểm tra tài khoản và mật khẩu.",
+        "The mail server {host} refused the login of '{user}' ({detail}). Check the user and password.",
+    ),
+    "imap-folder-missing": Entry(
+        E,
+        "Không mở được thư mục «{folder}» của hộp thư trên {host} ({detail}). Hãy kiểm tra XLSYNC_IMAP_FOLDER.",
+        "Could not open the mailbox folder '{folder}' on {host} ({detail}). Check XLSYNC_IMAP_FOLDER.",
+    ),
+    "imap-command-failed": Entry(
+        E,
+        "Máy chủ thư {host} từ chối lệnh {command} ({detail}).",
+        "The mail server {host} refused the command {command} ({detail}).",
+    ),
+    "imap-timeout": Entry(
+        E,
+        "Máy chủ thư {host}:{port} không trả lời sau {seconds} giây. Hãy thử lại sau.",
+        "The mail server {host}:{port} did not answer within {seconds} seconds. Try again later.",
+    ),
+    "imap-disconnected": Entry(
+        E,
+        "Mất kết nối với máy chủ thư {host}:{port} ({detail}). Các thư đã lưu vẫn được giữ; hãy chạy lại.",
+        "Lost the connection to the mail server {host}:{port} ({detail}). What was filed is kept; run again.",
+    ),
+    "collect-state-unreadable": Entry(
+        E,
+        "Không đọc được tệp «{file}» ghi các thư đã nhận ({detail}). Đừng xóa thư mục báo cáo; hãy sửa hoặc "
+        "đổi tên tệp này rồi chạy lại.",
+        "The record of mail already read, '{file}', cannot be read ({detail}). Do not delete the reports "
+        "folder; repair or rename this file and run again.",
+    ),
+    "log-write-failed": Entry(
+        E,
+        "Không ghi được nhật ký «{file}» ({detail}).",
+        "The log '{file}' could not be written ({detail}).",
+    ),
+    "mail-no-attachment": Entry(
+        W,
+        "Thư của {sender} ({date}, «{subject}») không có tệp đính kèm; không có báo cáo nào để nhận.",
+        "The message from {sender} ({date}, '{subject}') has no attachment; no report to collect.",
+    ),
+    "mail-no-spreadsheet": Entry(
+        W,
+        "Thư của {sender} ({date}, «{subject}») không có bảng tính (.xlsx, .xlsm, .xls, .ods), chỉ có: {names}.",
+        "The message from {sender} ({date}, '{subject}') has no spreadsheet (.xlsx, .xlsm, .xls, .ods), only: {names}.",
+    ),
+    "mail-attachment-too-large": Entry(
+        W,
+        "Tệp «{file}» trong thư của {sender} ({date}, «{subject}») nặng {size} MB, quá giới hạn {limit} MB; "
+        "không nhận.",
+        "The file '{file}' in the message from {sender} ({date}, '{subject}') is {size} MB, over the {limit} MB "
+        "limit; not collected.",
+    ),
+    "mail-attachment-unreadable": Entry(
+        W,
+        "Tệp «{file}» trong thư của {sender} ({date}, «{subject}») không đọc được: {detail_vi}",
+        "The file '{file}' in the message from {sender} ({date}, '{subject}') cannot be read: {detail_en}",
+    ),
+    "mail-not-a-report": Entry(
+        W,
+        "Tệp «{file}» trong thư của {sender} ({date}, «{subject}») không phải báo cáo của đơn vị: {detail_vi}",
+        "The file '{file}' in the message from {sender} ({date}, '{subject}') is not a unit's report: {detail_en}",
+    ),
+    "mail-unknown-unit": Entry(
+        W,
+        "Tệp «{file}» trong thư của {sender} ({date}, «{subject}»): không biết báo cáo của đơn vị nào. {detail_vi}",
+        "The file '{file}' in the message from {sender} ({date}, '{subject}'): the unit is unknown. {detail_en}",
+    ),
+    "not-a-unit-report": Entry(
+        W,
+        "đây là {kind_vi}.",
+        "it is {kind_en}.",
+    ),
+    "collect-reply-failed": Entry(
+        E,
+        "Chưa trả lời được cho {unit} về tệp «{file}»: {detail}",
+        "Could not answer {unit} about the file '{file}': {detail}",
+    ),
+    "plan-deadline-invalid": Entry(
+        E,
+        "«Hạn nộp báo cáo» trong trang «Thông tin» của kế hoạch là «{value}», không phải ngày. Hãy ghi dạng "
+        "ngày/tháng/năm, ví dụ 15/01/2025.",
+        "The plan's «Hạn nộp báo cáo» (deadline) on sheet «Thông tin» is '{value}', not a date. Write it as "
+        "day/month/year, e.g. 15/01/2025.",
+    ),
+    "remind-before-deadline": Entry(
+        E,
+        "Chưa đến hạn nộp báo cáo ({deadline}): chưa nhắc đơn vị nào. Thêm --allow-before-deadline để vẫn nhắc.",
+        "The deadline ({deadline}) has not passed: no unit was reminded. Add --allow-before-deadline to remind anyway.",
+    ),
     # --- checking the master before it is sent ------------------------------
     "master-actual-stale": Entry(
         E,
@@ -978,6 +1099,88 @@ TEXT: dict[str, tuple[str, str]] = {
         "Refused by the mail server, NOT sent to ({count}): {recipients}.",
     ),
     "send-log-written": ("Nhật ký gửi: {path}", "Send log: {path}"),
+    # --- xlsync collect and xlsync remind ---------------------------------------
+    "collect-kind-plan": ("sổ kế hoạch", "a plan workbook"),
+    "collect-kind-master": ("sổ tổng hợp", "a master workbook"),
+    "collect-kind-score": ("bảng chấm điểm", "a score sheet"),
+    "collect-action-filed": ("Đã lưu làm báo cáo hiện hành: {path}", "Filed as the current report: {path}"),
+    "collect-action-replaced": (
+        "Đã lưu làm báo cáo hiện hành, bản trước chuyển sang thư mục bản cũ: {path}",
+        "Filed as the current report, the previous one moved to the older versions: {path}",
+    ),
+    "collect-action-older": (
+        "Cũ hơn báo cáo hiện hành của {unit}, lưu vào thư mục bản cũ: {path}",
+        "Older than {unit}'s current report, kept with the older versions: {path}",
+    ),
+    "collect-action-same": ("Đã có tệp giống hệt; không lưu thêm.", "An identical file is already filed; not filed again."),
+    "collect-filed": ("{unit}: nhận «{file}» từ {sender} → {path}", "{unit}: '{file}' from {sender} → {path}"),
+    "collect-replaced": (
+        "{unit}: nhận «{file}» từ {sender} → {path} (bản trước chuyển sang thư mục bản cũ)",
+        "{unit}: '{file}' from {sender} → {path} (the previous one moved to the older versions)",
+    ),
+    "collect-older": ("{unit}: «{file}» từ {sender} cũ hơn bản hiện hành → {path}",
+                      "{unit}: '{file}' from {sender} is older than the current one → {path}"),
+    "collect-same": ("{unit}: «{file}» từ {sender} đã có; bỏ qua.", "{unit}: '{file}' from {sender} already filed; skipped."),
+    "collect-filed-dry": ("(chạy thử) {unit}: sẽ lưu «{file}» từ {sender} vào {path}",
+                          "(dry run) {unit}: would file '{file}' from {sender} in {path}"),
+    "collect-replaced-dry": ("(chạy thử) {unit}: sẽ lưu «{file}» từ {sender} thay bản hiện hành trong {path}",
+                             "(dry run) {unit}: would file '{file}' from {sender} instead of the current one in {path}"),
+    "collect-older-dry": ("(chạy thử) {unit}: «{file}» từ {sender} cũ hơn, sẽ lưu vào thư mục bản cũ",
+                          "(dry run) {unit}: '{file}' from {sender} is older, would be kept with the older versions"),
+    "collect-same-dry": ("(chạy thử) {unit}: «{file}» từ {sender} đã có; bỏ qua.",
+                         "(dry run) {unit}: '{file}' from {sender} already filed; skipped."),
+    "collect-summary": (
+        "Đã đọc {messages} thư mới: lưu {filed} báo cáo, {unused} thư hoặc tệp không dùng được.",
+        "Read {messages} new messages: {filed} reports filed, {unused} messages or files not usable.",
+    ),
+    "collect-log-written": ("Nhật ký nhận báo cáo: {path}", "Collect log: {path}"),
+    "collect-answered": ("Đã trả lời {unit} ({to}): {errors} lỗi.", "Answered {unit} ({to}): {errors} errors."),
+    "answer-subject": ("Xác nhận đã nhận báo cáo", "Report received"),
+    "answer-greeting": ("Kính gửi: {unit}.", "To: {unit},"),
+    "answer-received": ("{office} đã nhận báo cáo «{file}» gửi lúc {date}.",
+                        "{office} has received the report '{file}' sent on {date}."),
+    "answer-older": (
+        "Bản này cũ hơn báo cáo đơn vị đã gửi trước đó nên không thay thế báo cáo đó.",
+        "This version is older than a report the unit sent before, so it does not replace it.",
+    ),
+    "answer-no-errors": ("Báo cáo không có lỗi. Cảm ơn đơn vị.", "The report has no errors. Thank you."),
+    "answer-warnings": (
+        "Báo cáo không có lỗi, nhưng có {warnings} điểm cần xem lại, liệt kê dưới đây và đánh dấu trong bản "
+        "đính kèm «{copy}».",
+        "The report has no errors, but {warnings} points need a look, listed below and marked in the attached "
+        "copy '{copy}'.",
+    ),
+    "answer-errors": (
+        "Báo cáo còn {errors} lỗi và {warnings} cảnh báo, liệt kê dưới đây; các ô cần sửa được tô màu trong bản "
+        "đính kèm «{copy}». Đề nghị đơn vị sửa rồi gửi lại báo cáo.",
+        "The report has {errors} errors and {warnings} warnings, listed below; the cells to correct are "
+        "highlighted in the attached copy '{copy}'. Please correct them and send the report again.",
+    ),
+    "remind-subject": ("Đôn đốc nộp báo cáo thi đua", "Reminder: emulation report"),
+    "remind-missing": (
+        "Đến nay Văn phòng chưa nhận được báo cáo kỳ {period} theo {plan} của đơn vị. Đề nghị đơn vị gửi báo cáo.",
+        "The office has not yet received the unit's report for {period} under {plan}. Please send it.",
+    ),
+    "remind-errors": (
+        "Báo cáo kỳ {period} đơn vị đã gửi chưa được tổng hợp ({status}): còn {errors} lỗi, {warnings} cảnh báo. "
+        "Đề nghị đơn vị sửa rồi gửi lại.",
+        "The report for {period} the unit sent cannot be counted yet ({status}): {errors} errors, {warnings} "
+        "warnings. Please correct it and send it again.",
+    ),
+    "remind-deadline": ("Hạn nộp báo cáo: {deadline}.", "Deadline: {deadline}."),
+    "remind-sheet": ("Đơn vị nhập báo cáo trên Google Sheet: {url}", "The unit reports in its Google Sheet: {url}"),
+    "remind-copy": ("Các ô cần sửa được tô màu trong bản đính kèm «{copy}».",
+                    "The cells to correct are highlighted in the attached copy '{copy}'."),
+    "remind-sent": ("Đã nhắc {unit} ({status}) qua {address}", "Reminded {unit} ({status}) at {address}"),
+    "remind-written": ("(chạy thử) Thư nhắc {unit} ({status}) tới {address}: {path}",
+                       "(dry run) Reminder to {unit} ({status}) at {address}: {path}"),
+    "remind-failed": ("Chưa nhắc được {unit}: {detail}", "Could not remind {unit}: {detail}"),
+    "remind-already-today": ("Đã nhắc hôm nay, không nhắc lại (thêm --force để nhắc): {units}",
+                             "Already reminded today, not again (add --force to remind): {units}"),
+    "remind-no-address": ("Không có địa chỉ email trong «Đơn vị» của kế hoạch, chưa nhắc: {units}",
+                          "No email address in the plan's «Đơn vị», not reminded: {units}"),
+    "remind-nobody": ("Mọi đơn vị đã nộp báo cáo không lỗi; không cần nhắc ai.",
+                      "Every unit has sent a report without errors; nobody to remind."),
     # --- how a score was computed (Chấm điểm sheet) -------------------------
     "explain-inputs": (
         "Chỉ tiêu {indicator}: thực hiện {actual}, kế hoạch {comparison} {target}.",

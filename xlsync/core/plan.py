@@ -157,6 +157,7 @@ class InfoKeys:
     SIGNER = "Người ký"
     SIGNER_TITLE = "Chức vụ người ký"
     SENDER = "Đơn vị gửi báo cáo"
+    DEADLINE = "Hạn nộp báo cáo"  # dd/mm/yyyy; `xlsync remind` reminds from that day
     EXAMPLE = "Ghi chú"
 
 
@@ -238,6 +239,7 @@ class PlanInfo:
     signer_title: str = ""
     sender: str = ""
     note: str = ""
+    deadline: str = ""
 
 
 @dataclass(slots=True)

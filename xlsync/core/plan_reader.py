@@ -90,7 +90,7 @@ def _read_info(sheet: PlanSheet | None) -> PlanInfo:
         InfoKeys.PLAN_ID: "plan_id", InfoKeys.TITLE: "title", InfoKeys.ISSUER: "issuer",
         InfoKeys.ISSUED: "issued", InfoKeys.YEAR: "year", InfoKeys.PERIOD: "period",
         InfoKeys.VERSION: "version", InfoKeys.SIGNER: "signer", InfoKeys.SIGNER_TITLE: "signer_title",
-        InfoKeys.SENDER: "sender", InfoKeys.EXAMPLE: "note",
+        InfoKeys.SENDER: "sender", InfoKeys.EXAMPLE: "note", InfoKeys.DEADLINE: "deadline",
     }
     by_key = {label_key(k): attr for k, attr in fields.items()}
     for _, values in sheet.records():

@@ -52,20 +52,29 @@ def append_send_log(master_path: str | Path, result: SendResult, attachment_sha2
         "; ".join(f"{address} ({reply})" for address, reply in result.refused.items()),
     ]
     try:
+        append_csv_rows(path, SEND_LOG_COLUMNS, [row])
+    except CannotRun as problem:
+        raise CannotRun(
+            "send-log-failed",
+            file=str(path),
+            detail=problem.params.get("detail", ""),
+            recipients=", ".join(result.accepted) or "-",
+        ) from problem
+    return path
+
+
+def append_csv_rows(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> Path:
+    """Append ``rows`` to the CSV log ``path``, writing ``header`` first when the file is new."""
+    try:
         starting = not path.exists() or path.stat().st_size == 0
         # utf-8-sig writes its byte-order mark only at the start of the file, not on each append.
         with path.open("a", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             if starting:
-                writer.writerow(SEND_LOG_COLUMNS)
-            writer.writerow([_inert_cell(value) for value in row])
+                writer.writerow(header)
+            writer.writerows([_inert_cell(str(value)) for value in row] for row in rows)
     except OSError as error:
-        raise CannotRun(
-            "send-log-failed",
-            file=str(path),
-            detail=error.strerror or str(error),
-            recipients=", ".join(result.accepted) or "-",
-        ) from error
+        raise CannotRun("log-write-failed", file=str(path), detail=error.strerror or str(error)) from error
     return path
 
 

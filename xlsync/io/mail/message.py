@@ -30,6 +30,7 @@ from xlsync.io.atomic import atomic_path
 
 XLSX_MAINTYPE = "application"
 XLSX_SUBTYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM_SUBTYPE = "vnd.ms-excel.sheet.macroEnabled.12"
 
 ADDR_SPEC = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 _HEADER_LINE = 78  # RFC 5322 recommended line length, which the email policy also folds at
@@ -97,10 +98,33 @@ def build_message(
     (the readers are Vietnamese offices whatever the operator's language).
     """
     path = Path(attachment)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise CannotRun("file-not-found", file=str(path)) from error
+    return compose_message(
+        sender=sender, to=to, cc=cc, subject=subject or default_subject(summary, lang),
+        blocks=_body_blocks(summary, path.name, lang), attachments=[path], lang=lang,
+    )
+
+
+def compose_message(
+    *,
+    sender: str | Address,
+    to: Sequence[str | Address],
+    subject: str,
+    blocks: list[Block],
+    attachments: Sequence[Path] = (),
+    cc: Sequence[str | Address] = (),
+    lang: str = "vi",
+    in_reply_to: str = "",
+) -> EmailMessage:
+    """A message with text and HTML bodies from ``blocks`` and the workbooks ``attachments`` attached.
+
+    ``in_reply_to``: the Message-ID this message answers, so that mail programs thread it.
+    """
+    contents = []
+    for path in map(Path, attachments):
+        try:
+            contents.append((path.name, path.read_bytes()))
+        except FileNotFoundError as error:
+            raise CannotRun("file-not-found", file=str(path)) from error
     from_box = mailbox(sender)
     to_boxes = [mailbox(address) for address in to]
     cc_boxes = [mailbox(address) for address in cc]
@@ -108,19 +132,23 @@ def build_message(
         raise CannotRun("mail-no-recipients")
 
     msg = EmailMessage()
-    msg["Subject"] = subject or default_subject(summary, lang)
+    msg["Subject"] = subject
     msg.set_raw("From", address_field("From", [from_box]))
     msg.set_raw("To", address_field("To", to_boxes))
     if cc_boxes:
         msg.set_raw("Cc", address_field("Cc", cc_boxes))
     msg["Date"] = format_datetime(datetime.now().astimezone())
     msg["Message-ID"] = make_msgid(domain=from_box.domain)  # the sender's domain, not this machine's name
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
     msg["Content-Language"] = "en" if lang == "en" else "vi"
-    blocks = _body_blocks(summary, path.name, lang)
     msg.set_content(_plain_text(blocks), cte="quoted-printable")
     msg.add_alternative(_html(blocks, lang), subtype="html", cte="quoted-printable")
-    msg.make_mixed()
-    msg.attach(_xlsx_part(data, path.name))
+    if contents:
+        msg.make_mixed()
+    for name, data in contents:
+        msg.attach(_xlsx_part(data, name))
     return msg
 
 
@@ -259,7 +287,8 @@ def _html(blocks: list[Block], lang: str) -> str:
 def _xlsx_part(data: bytes, file_name: str) -> MIMEPart:
     part = MIMEPart()
     fallback = ascii_filename(file_name)
-    part.set_content(data, maintype=XLSX_MAINTYPE, subtype=XLSX_SUBTYPE, params={"name": fallback})
+    subtype = XLSM_SUBTYPE if file_name.lower().endswith(".xlsm") else XLSX_SUBTYPE
+    part.set_content(data, maintype=XLSX_MAINTYPE, subtype=subtype, params={"name": fallback})
     # The email policy keeps one value per parameter, so it cannot write both
     # filename= and filename*=; the header is stored pre-folded instead.
     part.set_raw("Content-Disposition", _content_disposition(file_name, fallback))

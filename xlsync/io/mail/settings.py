@@ -106,14 +106,14 @@ class SmtpSettings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def keyring_password(user: str) -> str | None:
-    """The password stored in the system keyring for ``user``, or None."""
+def keyring_password(user: str, service: str = KEYRING_SERVICE) -> str | None:
+    """The password stored in the system keyring for ``user`` under ``service``, or None."""
     try:
         import keyring  # imported here: it adds ~70 ms to every start, and most runs never need it
 
-        return keyring.get_password(KEYRING_SERVICE, user)
+        return keyring.get_password(service, user)
     except Exception as error:  # any backend trouble (none on a headless Linux, D-Bus, locked store)
-        logger.warning("System keyring not usable (%s); no SMTP password taken from it.", type(error).__name__)
+        logger.warning("System keyring not usable (%s); no password taken from it.", type(error).__name__)
         return None
 
 

@@ -1,0 +1,102 @@
+"""The files a received message carries, forwarded messages included.
+
+A message is walked part by part; a ``message/rfc822`` part (a message
+forwarded "as attachment") is walked too, so a report sent on by someone
+else is found.  File names are decoded as mail programs write them:
+RFC 2231 (``filename*=utf-8''...``, continuations included) and the RFC 2047
+encoded words many clients put in ``filename="=?utf-8?...?="``.
+"""
+
+from __future__ import annotations
+
+import email
+from dataclasses import dataclass
+from email import policy
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from pathlib import PurePosixPath, PureWindowsPath
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+DEFAULT_SIZE_LIMIT = 25 * 1024 * 1024  # what common mail services accept for one message
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One attached file.  ``data`` is None for a file over the size limit (not decoded, not kept)."""
+
+    name: str
+    size: int
+    data: bytes | None
+    forwarded: bool = False  # found inside a forwarded message
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.name).suffix.lower()
+
+    @property
+    def is_spreadsheet(self) -> bool:
+        return self.suffix in SPREADSHEET_SUFFIXES
+
+
+def parse_message(raw: bytes) -> EmailMessage:
+    return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+
+
+def attachments(message: Message, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[Attachment]:
+    """Every named file in ``message``, in order, those of forwarded messages included."""
+    found: list[Attachment] = []
+    _collect(message, size_limit, False, found)
+    return found
+
+
+def _collect(part: Message, size_limit: int, forwarded: bool, found: list[Attachment]) -> None:
+    if part.get_content_type() == "message/rfc822":
+        for inner in part.get_payload():
+            _collect(inner, size_limit, True, found)
+    elif part.is_multipart():
+        for inner in part.get_payload():
+            _collect(inner, size_limit, forwarded, found)
+    else:
+        name = file_name(part)
+        if name:
+            found.append(_attachment(part, name, size_limit, forwarded))
+
+
+def _attachment(part: Message, name: str, size_limit: int, forwarded: bool) -> Attachment:
+    encoded = part.get_payload(decode=False)
+    encoded_size = len(encoded) if isinstance(encoded, (str, bytes)) else 0
+    transfer = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    estimate = encoded_size * 3 // 4 if transfer == "base64" else encoded_size
+    if estimate > size_limit * 1.01:  # not decoded at all: it could be hundreds of megabytes
+        return Attachment(name, estimate, None, forwarded)
+    data = part.get_payload(decode=True) or b""
+    if len(data) > size_limit:
+        return Attachment(name, len(data), None, forwarded)
+    return Attachment(name, len(data), data, forwarded)
+
+
+def file_name(part: Message) -> str:
+    """The part's file name, decoded, without any folder; "" when it has none."""
+    raw = part.get_filename() or part.get_param("name", header="content-type")
+    if not raw:
+        return ""
+    if isinstance(raw, tuple):  # an RFC 2231 value the legacy API left undecoded
+        raw = email.utils.collapse_rfc2231_value(raw)
+    name = str(raw)
+    if "=?" in name:  # RFC 2047 inside a parameter: not allowed, but Outlook and others do it
+        try:
+            name = str(make_header(decode_header(name)))
+        except (LookupError, ValueError):
+            pass
+    return PureWindowsPath(" ".join(name.split())).name  # "C:\\Users\\..\\a.xlsx" and "../a.xlsx" → "a.xlsx"
+
+
+def sender_address(message: Message) -> str:
+    """Where an answer goes: Reply-To when given, else From (the address only)."""
+    for header in ("Reply-To", "From"):
+        value = message.get(header)
+        addresses = getattr(value, "addresses", ()) if value is not None else ()
+        for address in addresses:
+            if address.addr_spec:
+                return address.addr_spec
+    return ""
