@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from xlsync.core.numbers import PASS, Kind
 from xlsync.core.plan import Comparison, InfoKeys, Labels, Method, Plan, Sheets
 from xlsync.core.scoring.model import Criterion, CriterionKind, QuantRule, QuotaBase
-from xlsync.io.atomic import atomic_path
+from xlsync.io.xlsx_sheets import new_workbook
 from xlsync.io.xlsx_style import Formats, write_text
 
 GUIDE_SHEET = "Hướng dẫn"
@@ -45,11 +43,8 @@ GUIDE = (
 
 def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
     target = Path(path)
-    with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp))
-        formats = Formats(workbook)
-        workbook.set_properties({"title": plan.label, "author": plan.info.issuer,
-                                 "comments": "Sổ kế hoạch thi đua dùng với xlsync"})
+    with new_workbook(target, title=plan.label, author=plan.info.issuer,
+                      comments="Sổ kế hoạch thi đua dùng với xlsync") as (workbook, formats):
         _write_info(workbook, formats, plan)
         _write_indicators(workbook, formats, plan)
         _write_elements(workbook, formats, plan)
@@ -62,7 +57,6 @@ def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
         if plan.award_rules:
             _write_award_rules(workbook, formats, plan)
         _write_guide(workbook, formats)
-        workbook.close()
     return target
 
 

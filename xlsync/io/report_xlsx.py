@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-import xlsxwriter
-
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.template import INSTRUCTIONS_SHEET, KIND_HINTS, ReportLayout
-from xlsync.io.atomic import atomic_path
-from xlsync.io.xlsx_sheets import write_instructions_sheet, write_meta_sheet
+from xlsync.io.xlsx_sheets import new_workbook, write_instructions_sheet, write_meta_sheet
 from xlsync.io.xlsx_style import Formats
 
 _VALIDATION_TITLE = "Nhập số liệu"
@@ -41,21 +38,12 @@ def write_report_template(
 ) -> Path:
     """Write the template; with ``values``, a filled report (for examples and benchmarks)."""
     target = Path(path)
-    with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp))
-        formats = Formats(workbook)
-        workbook.set_properties({
-            "title": f"Báo cáo thi đua – {layout.unit.name}",
-            "subject": layout.plan.label,
-            "author": layout.plan.info.issuer,
-            "comments": "Mẫu báo cáo tạo bởi xlsync",
-        })
-        for key, value in layout.metadata.items():
-            workbook.set_custom_property(f"xlsync_{key}", value)
+    with new_workbook(target, title=f"Báo cáo thi đua – {layout.unit.name}", subject=layout.plan.label,
+                      author=layout.plan.info.issuer, comments="Mẫu báo cáo tạo bởi xlsync",
+                      metadata=layout.metadata) as (workbook, formats):
         _report_sheet(workbook, formats, layout, values or {})
         write_instructions_sheet(workbook, formats, INSTRUCTIONS_SHEET, layout.instructions)
         write_meta_sheet(workbook, layout.metadata)
-        workbook.close()
     return target
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from xlsync.core.numbers import format_number
 from xlsync.core.scoring.model import CriterionKind
 from xlsync.core.scoring.template import (
@@ -17,8 +15,7 @@ from xlsync.core.scoring.template import (
     ScoreLabels,
     ScoreLayout,
 )
-from xlsync.io.atomic import atomic_path
-from xlsync.io.xlsx_sheets import write_instructions_sheet, write_meta_sheet
+from xlsync.io.xlsx_sheets import new_workbook, write_instructions_sheet, write_meta_sheet
 from xlsync.io.xlsx_style import FONT, INPUT_FILL, Formats, write_text
 
 COMPUTED_FILL = "#E7E6E6"  # grey: computed by xlsync, not typed
@@ -56,21 +53,12 @@ def _score_validation(item: ScoreInput) -> dict:
 
 def write_score_template(layout: ScoreLayout, path: str | Path) -> Path:
     target = Path(path)
-    with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        formats = Formats(workbook)
-        workbook.set_properties({
-            "title": f"Bảng chấm điểm thi đua – {layout.block}",
-            "subject": layout.plan.label,
-            "author": layout.plan.info.issuer,
-            "comments": "Bảng chấm điểm tạo bởi xlsync",
-        })
-        for key, value in layout.metadata.items():
-            workbook.set_custom_property(f"xlsync_{key}", value)
+    with new_workbook(target, title=f"Bảng chấm điểm thi đua – {layout.block}", subject=layout.plan.label,
+                      author=layout.plan.info.issuer, comments="Bảng chấm điểm tạo bởi xlsync",
+                      metadata=layout.metadata) as (workbook, formats):
         _score_sheet(workbook, formats, layout)
         write_instructions_sheet(workbook, formats, SCORE_INSTRUCTIONS_SHEET, SCORE_INSTRUCTIONS)
         write_meta_sheet(workbook, layout.metadata)
-        workbook.close()
     return target
 
 

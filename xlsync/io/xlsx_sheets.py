@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import xlsxwriter
 
 from xlsync.core.template import META_SHEET
+from xlsync.io.atomic import atomic_path
 from xlsync.io.xlsx_style import Formats
+
+# Text stays text: a unit's «=HYPERLINK(…)» or a «www.» note must not become a formula or a link.
+TEXT_STAYS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+@contextmanager
+def new_workbook(path: str | Path, *, title: str, subject: str = "", author: str = "", comments: str = "",
+                 metadata: Mapping[str, str] | None = None) -> Iterator[tuple[Any, Formats]]:
+    """A workbook that replaces ``path`` in one step once the block ends, with its properties set.
+
+    ``metadata`` is also stored as custom document properties (``xlsync_<key>``), which survive a
+    copy made by software that drops hidden sheets.
+    """
+    with atomic_path(path) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), TEXT_STAYS_TEXT)
+        workbook.set_properties({"title": title, "subject": subject, "author": author, "comments": comments})
+        for key, value in (metadata or {}).items():
+            workbook.set_custom_property(f"xlsync_{key}", value)
+        yield workbook, Formats(workbook)
+        workbook.close()
 
 
 def write_instructions_sheet(workbook: Any, formats: Formats, name: str, lines: Iterable[str]) -> None:
