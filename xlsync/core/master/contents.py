@@ -99,14 +99,16 @@ def _read_checks(workbook: WorkbookData, file: str, issues: list[Issue]) -> list
     return records
 
 
-def _read_check_sheet(sheet: Sheet, file: str, issues: list[Issue]) -> list[Issue]:
-    table, found = locate_table(sheet, CHECK_LABELS, file=file)
+def _text_rows(sheet: Sheet, labels: tuple[str, ...], file: str, issues: list[Issue]) -> list[dict[str, str]]:
+    """The rows of the table headed by ``labels``, as text by label; a blank row between is no problem here."""
+    table, found = locate_table(sheet, labels, file=file)
     issues += [i for i in found if i.code != "blank-row"]
-    if table is None:
-        return []
+    return [{label: normalize_text(row.get(label)) for label in labels} for row in table or ()]
+
+
+def _read_check_sheet(sheet: Sheet, file: str, issues: list[Issue]) -> list[Issue]:
     records = []
-    for row in table:
-        text = {label: normalize_text(row.get(label)) for label in CHECK_LABELS}
+    for text in _text_rows(sheet, CHECK_LABELS, file, issues):
         severity = SEVERITY_WORDS.get(text["Mức"].casefold(), "error")
         records.append(Issue(code=text["Mã lỗi"], severity=severity, message_vi=text["Nội dung"],
                              message_en=text["Message"], file=text["Tệp"], sheet=text["Trang"],
@@ -118,16 +120,12 @@ def _read_sources(workbook: WorkbookData, file: str, records: list[Issue], issue
     sheet = workbook.sheet(MasterSheets.SOURCES)
     if sheet is None:
         return []
-    table, found = locate_table(sheet, SOURCE_LABELS, file=file)
-    issues += [i for i in found if i.code != "blank-row"]
-    if table is None:
-        return []
+    rows = _text_rows(sheet, SOURCE_LABELS, file, issues)
     by_file: dict[str, list[int]] = {}  # file → positions of its records, not a scan of them all per source
     for position, record in enumerate(records):
         by_file.setdefault(record.file, []).append(position)
     sources = []
-    for row in table:
-        text = {label: normalize_text(row.get(label)) for label in SOURCE_LABELS}
+    for text in rows:
         path = text["Đường dẫn"] or text["Tệp"]
         own = [records[i] for i in sorted({*by_file.get(path, ()), *by_file.get(text["Tệp"], ())})]
         metadata = {"path": text["Đường dẫn"], "size": text["Kích thước (byte)"], "sha256": text["SHA-256"],
@@ -141,10 +139,7 @@ def _read_progress(workbook: WorkbookData, plan: Plan, sources: list[Source], fi
     sheet = workbook.sheet(MasterSheets.PROGRESS)
     rows: dict[str, dict[str, str]] = {}
     if sheet is not None:
-        table, found = locate_table(sheet, PROGRESS_LABELS, file=file)
-        issues += [i for i in found if i.code != "blank-row"]
-        for row in table or []:
-            text = {label: normalize_text(row.get(label)) for label in PROGRESS_LABELS}
+        for text in _text_rows(sheet, PROGRESS_LABELS, file, issues):
             if text["Mã đơn vị"]:
                 rows[label_key(text["Mã đơn vị"])] = text
     by_unit = {label_key(s.metadata.get("unit", "")): s for s in sources}
