@@ -346,6 +346,49 @@ RECORDS: dict[str, Entry] = {
         "Tệp «{file}» không phải sổ tổng hợp do xlsync tạo (thiếu trang ẩn «_xlsync»).",
         "File '{file}' is not a master workbook made by xlsync (no hidden '_xlsync' sheet).",
     ),
+    # --- documents (xlsync documents) ------------------------------------------
+    "document-template-unreadable": Entry(
+        E,
+        "Không đọc được mẫu văn bản «{file}» ({detail}). Hãy lưu lại mẫu bằng Word dạng .docx, hoặc xóa tệp đó "
+        "để xlsync ghi lại mẫu gốc.",
+        "The document template '{file}' cannot be read ({detail}). Save it again from Word as .docx, or delete "
+        "it so that xlsync writes the original template again.",
+    ),
+    "document-placeholder-unknown": Entry(
+        E,
+        "Mẫu văn bản «{file}»: chỗ điền «{placeholder}» dùng một tên xlsync không có. Hãy sửa lại đúng tên như "
+        "trong mẫu gốc (xem README, mục Văn bản) hoặc xóa chỗ điền đó.",
+        "Document template '{file}': the placeholder '{placeholder}' uses a name xlsync does not have. Correct "
+        "it to a name of the original template (see the README, Documents) or remove it.",
+    ),
+    "document-placeholder-broken": Entry(
+        E,
+        "Mẫu văn bản «{file}»: chỗ điền «{placeholder}» viết sai (phải có dạng {{{{ tên }}}} hoặc "
+        "{{% lệnh %}}; {detail}). Hãy sửa chỗ đó trong Word.",
+        "Document template '{file}': the placeholder '{placeholder}' is malformed (it must read {{{{ name }}}} "
+        "or {{% statement %}}; {detail}). Correct it in Word.",
+    ),
+    "libreoffice-missing": Entry(
+        E,
+        "Không tìm thấy LibreOffice để chuyển văn bản sang PDF. Hãy cài LibreOffice (libreoffice.org) rồi chạy "
+        "lại, hoặc bỏ --pdf: các tệp .docx vẫn được ghi và mở được bằng Word.",
+        "LibreOffice was not found, so the documents cannot be converted to PDF. Install LibreOffice "
+        "(libreoffice.org) and run again, or leave out --pdf: the .docx files are written and open in Word.",
+    ),
+    "pdf-failed": Entry(
+        E,
+        "LibreOffice không chuyển được «{file}» sang PDF ({detail}). Các tệp .docx đã được ghi; hãy mở bằng "
+        "Word và lưu dạng PDF, hoặc kiểm tra LibreOffice có phần Writer.",
+        "LibreOffice could not convert '{file}' to PDF ({detail}). The .docx files are written; open them in "
+        "Word and save as PDF, or check that LibreOffice includes Writer.",
+    ),
+    "documents-need-scoring": Entry(
+        E,
+        "Sổ tổng hợp «{file}» chưa có trang «Xếp hạng»: chưa có đơn vị để đề nghị khen thưởng. Hãy chấm điểm "
+        "trước (xlsync score), hoặc chỉ làm báo cáo (--kind report).",
+        "The master '{file}' has no 'Xếp hạng' sheet: there are no units to propose for commendation. Score "
+        "first (xlsync score), or make the report only (--kind report).",
+    ),
     # --- consolidation -----------------------------------------------------
     "duplicate-unit": Entry(
         E,
@@ -1356,6 +1399,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "tổng hợp, bấm «Tính tỷ lệ đạt» nếu đã sửa số liệu, rồi «Kiểm tra» để xem các ô cần sửa.",
         "Not sent: the master has {errors} errors, {warnings} warnings in the figures of the totals. Open the "
         "master, click 'Tính tỷ lệ đạt' if figures were corrected, then 'Kiểm tra' to see the cells to fix.",
+    ),
+    # --- documents (xlsync documents, the «Văn bản» button) ---
+    "documents-written": ("Đã ghi {count} văn bản vào {folder}: {files}.", "Wrote {count} documents into {folder}: {files}."),
+    "documents-pdf-written": ("Đã chuyển sang PDF: {files}.", "Converted to PDF: {files}."),
+    "documents-templates-written": (
+        "Đã chép mẫu văn bản vào {folder}: {files}. Sửa lời văn trong các tệp này bằng Word; lần sau xlsync dùng "
+        "mẫu đã sửa.",
+        "Copied the document templates into {folder}: {files}. Edit their wording in Word; xlsync uses the "
+        "edited templates from now on.",
+    ),
+    "documents-without-ranking": (
+        "Chưa làm Tờ trình và Quyết định khen thưởng: sổ tổng hợp chưa có trang «Xếp hạng» (chạy xlsync score).",
+        "No proposal or decision made: the master has no 'Xếp hạng' sheet yet (run xlsync score).",
+    ),
+    "documents-refused": (
+        "Chưa làm văn bản: sổ tổng hợp có {errors} lỗi, {warnings} cảnh báo ở số liệu đưa vào tổng hợp "
+        "(xem bảng trên). Sửa số liệu, tính lại rồi chạy lại; --allow-warnings bỏ qua cảnh báo.",
+        "No documents made: the master has {errors} errors, {warnings} warnings in the figures of the totals "
+        "(see the table above). Correct them, recompute and run again; --allow-warnings accepts warnings.",
+    ),
+    "documents-no-pdf": (
+        "Không có LibreOffice: chỉ ghi văn bản .docx, chưa chuyển sang PDF.",
+        "LibreOffice not found: the .docx documents are written, not converted to PDF.",
     ),
 }
 

@@ -1,0 +1,101 @@
+"""`xlsync documents`: the report, the proposal and the decision the office signs, from the master.
+
+The master is checked again first, by the rule that decides whether it may
+be sent (:mod:`xlsync.core.master.check`): a document quoting figures that
+no longer match «Theo đơn vị» must not be signed.  The figures come from the
+master's consolidation, recomputed from «Theo đơn vị»; the ranking and the
+proposed titles from «Xếp hạng»; the rest from the plan
+(:mod:`xlsync.core.documents`).  The wording is in Word templates
+(:mod:`xlsync.io.documents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from xlsync.core.documents import ALL_KINDS, OUTPUT_STEMS, RANKING_SHEET, DocumentKind, document_context, \
+    read_ranking
+from xlsync.core.issues import CannotRun, Issue
+from xlsync.core.master.check import blocking_issues
+from xlsync.core.plan import Plan
+from xlsync.io.documents import convert_to_pdf, render_document, template_for, write_shipped_templates
+from xlsync.io.xlsx_read import read_workbook
+from xlsync.jobs.send import check_master_for_sending
+
+DOCUMENTS_FOLDER = "van-ban"  # beside the master, when no folder is named (the Excel button)
+
+
+@dataclass(slots=True)
+class DocumentsOutcome:
+    """What ``write_documents`` did: refused by the re-check, or wrote documents (and PDFs)."""
+
+    issues: list[Issue]  # every problem found in the master, as before sending
+    blocking: list[Issue]  # those that stopped the writing; empty when it went ahead
+    documents: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    templates_written: list[Path] = field(default_factory=list)  # shipped templates copied to --templates
+    without_ranking: list[DocumentKind] = field(default_factory=list)  # left out: the units were not scored
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.blocking else 0
+
+
+def parse_kinds(choice: str) -> tuple[DocumentKind, ...]:
+    """``--kind``: one document, or ``all``."""
+    return ALL_KINDS if choice == "all" else (DocumentKind(choice),)
+
+
+def write_documents(
+    master_path: str | Path,
+    plan: Plan,
+    out: str | Path,
+    *,
+    kinds: Iterable[DocumentKind] = ALL_KINDS,
+    pdf: bool = False,
+    templates: str | Path | None = None,
+    allow_warnings: bool = False,
+    year: int | None = None,
+) -> DocumentsOutcome:
+    """Check the master, then write the chosen documents into ``out`` (and their PDFs with ``pdf``).
+
+    ``templates``: the office's template folder; the shipped templates it
+    lacks are copied there first, and the documents are made from its
+    copies.  A document that needs the ranking is refused when the master
+    has none, unless every document was asked for: then it is left out and
+    named in the outcome.  ``year`` is the year of the date line (default:
+    this year).
+    """
+    master_path = Path(master_path)
+    if not master_path.is_file():
+        raise CannotRun("file-not-found", file=str(master_path))
+    kinds = tuple(kinds)
+    master, issues = check_master_for_sending(master_path, plan)
+    outcome = DocumentsOutcome(issues, blocking_issues(issues, allow_warnings))
+    if outcome.blocking:
+        return outcome
+    ranking, problems = read_ranking(read_workbook(master_path, choose_sheets=_ranking_sheet), plan)
+    outcome.issues += problems
+    if not ranking:
+        outcome.without_ranking = [kind for kind in kinds if kind.needs_ranking]
+        if outcome.without_ranking and kinds != ALL_KINDS:
+            raise CannotRun("documents-need-scoring", file=str(master_path))
+        kinds = tuple(kind for kind in kinds if not kind.needs_ranking)
+    if templates is not None:
+        outcome.templates_written = write_shipped_templates(templates, kinds)
+    context = document_context(master.consolidation, ranking, year or date.today().year)
+    out = Path(out)
+    for kind in kinds:
+        target = out / f"{OUTPUT_STEMS[kind]}.docx"
+        outcome.documents.append(render_document(template_for(kind, templates), context, target))
+    if pdf and outcome.documents:
+        outcome.pdfs = convert_to_pdf(outcome.documents, out)
+    return outcome
+
+
+def _ranking_sheet(names: list[str]) -> list[str]:
+    """Only «Xếp hạng» is read again: the rest of the master was read by the check."""
+    return [name for name in names if name == RANKING_SHEET]
