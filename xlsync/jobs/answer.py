@@ -60,7 +60,7 @@ def answer_arrivals(
 
             folder = work / f"copy-{arrival.uid}-{len(run.answers)}"
             answer.copy = write_feedback_copy(arrival.staged, issues, folder, workbook=arrival.checked.workbook)
-        if not arrival.sender:
+        if not arrival.author:
             run.problems.append(make_issue("collect-reply-failed", file=arrival.attachment.name,
                                            unit=arrival.unit.name, detail="-"))
             continue
@@ -114,7 +114,7 @@ def build_answer(arrival: Arrival, issues: list[Issue], copy: Path | None, *, se
         blocks.append(("ul", [issue_line(i, lang) for i in listed]))
     blocks.append(("p", [text("mail-closing", lang), office]))
     subject = " – ".join(part for part in (text("answer-subject", lang), unit, period) if part)
-    return compose_message(sender=named_sender(sender, office), to=[arrival.sender], subject=subject,
+    return compose_message(sender=named_sender(sender, office), to=[arrival.author], subject=subject,
                            blocks=blocks, attachments=[copy] if copy else [], lang=lang,
                            in_reply_to=arrival.message_id)
 

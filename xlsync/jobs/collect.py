@@ -61,6 +61,11 @@ class Arrival:
     path: Path | None = None  # where it was filed (None in a dry run or when it was already there)
     replaced: Path | None = None  # the former current report, moved to the older versions
 
+    @property
+    def author(self) -> str:
+        """Who wrote the report: the forwarded message's sender, else the message's."""
+        return self.attachment.author or self.sender
+
 
 @dataclass(slots=True)
 class CollectOutcome:
@@ -187,9 +192,9 @@ def _stage(item: Attachment, folder: Path) -> Path:
 
 
 def _file_arrivals(outcome: CollectOutcome, state: CollectState, dry_run: bool) -> None:
-    """Oldest first, so that each unit ends with its newest report current and every other kept."""
+    """Newest first: a unit's newest report becomes current, the others of the run go straight to the older ones."""
     old = older_folder(outcome.folder)
-    for arrival in sorted(outcome.arrivals, key=lambda a: a.date):
+    for arrival in sorted(outcome.arrivals, key=lambda a: a.date, reverse=True):
         code = arrival.unit.code
         current = state.units.get(code)
         if arrival.sha256 in state.filed:

@@ -27,7 +27,7 @@ class Attachment:
     name: str
     size: int
     data: bytes | None
-    forwarded: bool = False  # found inside a forwarded message
+    author: str = ""  # the From address of the forwarded message it was found in ("" when not forwarded)
 
     @property
     def suffix(self) -> str:
@@ -45,39 +45,43 @@ def parse_message(raw: bytes) -> EmailMessage:
 def attachments(message: Message, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[Attachment]:
     """Every named file in ``message``, in order, those of forwarded messages included."""
     found: list[Attachment] = []
-    _collect(message, size_limit, False, found)
+    _collect(message, size_limit, "", found)
     return found
 
 
-def _collect(part: Message, size_limit: int, forwarded: bool, found: list[Attachment]) -> None:
+def _collect(part: Message, size_limit: int, author: str, found: list[Attachment]) -> None:
     if part.get_content_type() == "message/rfc822":
         for inner in part.get_payload():
-            _collect(inner, size_limit, True, found)
+            _collect(inner, size_limit, sender_address(inner) or author, found)
     elif part.is_multipart():
         for inner in part.get_payload():
-            _collect(inner, size_limit, forwarded, found)
+            _collect(inner, size_limit, author, found)
     else:
         name = file_name(part)
         if name:
-            found.append(_attachment(part, name, size_limit, forwarded))
+            found.append(_attachment(part, name, size_limit, author))
 
 
-def _attachment(part: Message, name: str, size_limit: int, forwarded: bool) -> Attachment:
+def _attachment(part: Message, name: str, size_limit: int, author: str) -> Attachment:
     encoded = part.get_payload(decode=False)
     encoded_size = len(encoded) if isinstance(encoded, (str, bytes)) else 0
     transfer = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
     estimate = encoded_size * 3 // 4 if transfer == "base64" else encoded_size
     if estimate > size_limit * 1.01:  # not decoded at all: it could be hundreds of megabytes
-        return Attachment(name, estimate, None, forwarded)
+        return Attachment(name, estimate, None, author)
     data = part.get_payload(decode=True) or b""
     if len(data) > size_limit:
-        return Attachment(name, len(data), None, forwarded)
-    return Attachment(name, len(data), data, forwarded)
+        return Attachment(name, len(data), None, author)
+    return Attachment(name, len(data), data, author)
 
 
 def file_name(part: Message) -> str:
     """The part's file name, decoded, without any folder; "" when it has none."""
-    raw = part.get_filename() or part.get_param("name", header="content-type")
+    # A message may carry both filename="<ascii>" and filename*=utf-8''<name> (as xlsync's own do):
+    # the RFC 2231 one is the real name.
+    params = _raw_params(part, "Content-Disposition")
+    encoded = [value for key, value in params if key.lower() == "filename" and isinstance(value, tuple)]
+    raw = encoded[0] if encoded else part.get_filename() or part.get_param("name", header="content-type")
     if not raw:
         return ""
     if isinstance(raw, tuple):  # an RFC 2231 value the legacy API left undecoded
@@ -89,6 +93,16 @@ def file_name(part: Message) -> str:
         except (LookupError, ValueError):
             pass
     return PureWindowsPath(" ".join(name.split())).name  # "C:\\Users\\..\\a.xlsx" and "../a.xlsx" → "a.xlsx"
+
+
+def _raw_params(part: Message, header: str) -> list:
+    """The header's parameters as written: the email policy's parsed header keeps one value per name."""
+    raw = next((value for key, value in part.raw_items() if key.lower() == header.lower()), None)
+    if raw is None:
+        return []
+    legacy = Message()  # the compat32 API keeps the value as it came and decodes RFC 2231 parameters
+    legacy[header] = raw
+    return legacy.get_params(header=header) or []
 
 
 def sender_address(message: Message) -> str:

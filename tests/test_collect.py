@@ -1,0 +1,305 @@
+"""`xlsync collect`: reports e-mailed back, read from a real IMAP server (Dovecot) on loopback.
+
+The messages are put into the mailbox over IMAP APPEND, built with the
+email package as mail programs send them: Vietnamese subjects, RFC 2231
+and RFC 2047 file names, a forwarded message, two reports in one message,
+one unit sending twice (the newer message appended first), an .xls, a
+message without attachment, a Word file, an oversized file, a
+password-protected workbook, a report of a unit the plan does not know.
+"""
+
+from __future__ import annotations
+
+import csv
+import email
+import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import msoffcrypto.format.ooxml
+import pytest
+from openpyxl import load_workbook
+
+from imap_server import running_dovecot
+from libreoffice import soffice
+from smtp_server import running_server
+from xlsync.core.template import REPORT_SHEET
+from xlsync.io.mail.attachments import file_name
+from xlsync.io.mail.imap import IMAP_ENV_VARIABLES, encode_folder_name
+from xlsync.io.mail.inbox_state import collect_log_path, older_folder
+from xlsync.io.mail.settings import ENV_VARIABLES
+from xlsync.io.plan_source import load_bundled_plan
+from xlsync.jobs.consolidate import consolidate_paths
+from xlsync.jobs.demo import run_demo
+from xlsync.io.source_files import scan_paths
+
+OFFICE = "vanphong@sontay.example.com"
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+NOW = datetime.now(timezone(timedelta(hours=7)))  # the commune's clock
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    with running_dovecot(user=OFFICE) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """The demo's reports folder: 16 units reported (Thôn 3 with errors), Thôn 7 did not."""
+    return run_demo(tmp_path_factory.mktemp("demo")).folder / "bao-cao"
+
+
+def report(demo: Path, code: str) -> Path:
+    return next(demo.glob(f"bao-cao-{code.lower()}-*.xlsx"))
+
+
+def mail(sender: str, subject: str, files: list[tuple[str, bytes]], sent: datetime, *, body: str = "") -> EmailMessage:
+    """A message as a mail program writes it: RFC 2231 names for non-ASCII file names."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = OFFICE
+    message["Subject"] = subject
+    message["Date"] = format_datetime(sent)
+    message["Message-ID"] = make_msgid(domain="sontay.example.com")
+    message.set_content(body or "Kính gửi Văn phòng, đơn vị gửi báo cáo đính kèm.\n")
+    for name, data in files:
+        maintype, subtype = XLSX if name.endswith((".xlsx", ".xls")) else ("application", "octet-stream")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return message
+
+
+def wire(message: EmailMessage) -> bytes:
+    return message.as_bytes(policy=policy.SMTP)
+
+
+def edited(source: Path, target: Path, changes: dict[str, object]) -> bytes:
+    """A copy of a report with cells of «Báo cáo» retyped."""
+    book = load_workbook(source)
+    for cell, value in changes.items():
+        book[REPORT_SHEET][cell] = value
+    book.save(target)
+    return target.read_bytes()
+
+
+def unit_code_cell(path: Path, code: str) -> str:
+    sheet = load_workbook(path, read_only=True)[REPORT_SHEET]
+    return next(cell.coordinate for row in sheet.iter_rows() for cell in row if cell.value == code)
+
+
+def first_number_cell(path: Path) -> str:
+    sheet = load_workbook(path)[REPORT_SHEET]
+    return next(c.coordinate for row in sheet.iter_rows(min_row=5) for c in row
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool) and c.column > 3)
+
+
+def as_xls(source: Path, folder: Path) -> Path:
+    """The report saved by LibreOffice as Excel 97–2003, as an old office computer would send it."""
+    profile = folder / "profile"
+    subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.resolve().as_uri()}",
+                    "--convert-to", "xls:MS Excel 97", "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    return folder / (source.stem + ".xls")
+
+
+def locked(source: Path, target: Path) -> bytes:
+    with open(source, "rb") as plain, open(target, "wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("bi-mat", out)
+    return target.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def mailbox_cases(demo: Path, tmp_path_factory) -> dict:
+    """Every case, appended to a fresh INBOX of the shared server; what the office should end up with."""
+    work = tmp_path_factory.mktemp("cases")
+    day = timedelta(days=1)
+    messages: list[tuple[str, EmailMessage]] = []
+    t01 = report(demo, "T01")
+    t01_older = edited(t01, work / "t01-old.xlsx", {first_number_cell(t01): 1})
+    # Thôn 1 sends twice; the newer message reaches the mailbox first.
+    messages.append(("t01-new", mail("Thôn 1 <thon01@sontay.example.com>", "Báo cáo thi đua năm 2024 – Thôn 1 (bản sửa)",
+                                     [("Báo cáo Thôn 1 – bản sửa.xlsx", t01.read_bytes())], NOW - day)))
+    messages.append(("t01-old", mail("Thôn 1 <thon01@sontay.example.com>", "Báo cáo thi đua năm 2024 – Thôn 1",
+                                     [("Báo cáo Thôn 1.xlsx", t01_older)], NOW - 3 * day)))
+    # Thôn 2's report forwarded by someone else, as an attached message.
+    inner = mail("Thôn 2 <thon02@sontay.example.com>", "Báo cáo Thôn 2",
+                 [("Báo cáo thôn 2 năm 2024.xlsx", report(demo, "T02").read_bytes())], NOW - 2 * day)
+    forward = mail("Bí thư Chi bộ <bithu@sontay.example.com>", "Fwd: Báo cáo Thôn 2", [], NOW - 2 * day,
+                   body="Chuyển tiếp báo cáo của Thôn 2.\n")
+    forward.add_attachment(inner)
+    messages.append(("forward", forward))
+    # Two reports in one message; the second file name written the Outlook way (RFC 2047 inside the quotes).
+    both = mail("Cụm 2 <cum2@sontay.example.com>", "Báo cáo Thôn 4 và Thôn 5",
+                [("Thôn 4.xlsx", report(demo, "T04").read_bytes()), ("x.xlsx", report(demo, "T05").read_bytes())],
+                NOW - 2 * day)
+    outlook = list(both.iter_attachments())[1]
+    del outlook["Content-Disposition"]
+    outlook["Content-Disposition"] = 'attachment; filename="=?utf-8?B?VGjDtG4gNS54bHN4?="'
+    messages.append(("two", both))
+    t06_xls = as_xls(report(demo, "T06"), work)
+    messages.append(("xls", mail("thon06@sontay.example.com", "BC thon 6", [("Thôn 6.xls", t06_xls.read_bytes())],
+                                 NOW - 2 * day)))
+    messages.append(("t03", mail("Thôn 3 <thon03@sontay.example.com>", "Báo cáo Thôn 3",
+                                 [("Thôn 3.xlsx", report(demo, "T03").read_bytes())], NOW - 2 * day)))
+    others = [path for path in sorted(demo.glob("*.xlsx"))
+              if not any(f"-{code}-" in path.name for code in ("t01", "t02", "t03", "t04", "t05", "t06", "tyt"))]
+    for path in others:
+        messages.append((path.stem, mail("donvi@sontay.example.com", f"Báo cáo {path.stem}",
+                                         [(path.name, path.read_bytes())], NOW - 2 * day)))
+    # What cannot be used.
+    messages.append(("no-attachment", mail("thon08@sontay.example.com", "Thôn 8 sẽ gửi báo cáo sau", [], NOW - day)))
+    messages.append(("docx", mail("thon09@sontay.example.com", "Công văn của Thôn 9",
+                                  [("Công văn.docx", b"PK\x03\x04 not really a document")], NOW - day)))
+    messages.append(("huge", mail("thon10@sontay.example.com", "Báo cáo ảnh chụp",
+                                  [("Thôn 10 ảnh.xlsx", b"\x00" * (1536 * 1024))], NOW - day)))
+    messages.append(("locked", mail("tramyte@sontay.example.com", "Báo cáo có mật khẩu",
+                                    [("Trạm y tế.xlsx", locked(report(demo, "TYT"), work / "locked.xlsx"))], NOW - day)))
+    t02 = report(demo, "T02")
+    stranger = edited(t02, work / "stranger.xlsx", {unit_code_cell(t02, "T02"): "T99"})
+    messages.append(("unknown", mail("la@example.org", "Báo cáo", [("Báo cáo.xlsx", stranger)], NOW - day)))
+    return {"messages": messages, "xls": t06_xls, "t01_older": t01_older}
+
+
+@pytest.fixture
+def imap_env(monkeypatch, dovecot):
+    for variable in [*IMAP_ENV_VARIABLES.values(), *ENV_VARIABLES.values()]:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("XLSYNC_IMAP_HOST", dovecot.host)
+    monkeypatch.setenv("XLSYNC_IMAP_PORT", str(dovecot.port))
+    monkeypatch.setenv("XLSYNC_IMAP_USER", dovecot.user)
+    monkeypatch.setenv("XLSYNC_IMAP_PASSWORD", dovecot.password)
+    monkeypatch.setenv("XLSYNC_IMAP_SECURITY", "none")
+    monkeypatch.setenv("XLSYNC_MAIL_FROM", OFFICE)
+    return dovecot
+
+
+@pytest.fixture(scope="module")
+def first_run(mailbox_cases, dovecot, demo, tmp_path_factory):
+    """Every case in the INBOX, then `xlsync collect --reply --max-size 1`, answers to a loopback SMTP server."""
+    from click.testing import CliRunner
+
+    from xlsync.cli import main
+
+    dovecot.clear()
+    uids = {name: dovecot.append(wire(message)) for name, message in mailbox_cases["messages"]}
+    office = tmp_path_factory.mktemp("office")
+    environment = {
+        "XLSYNC_IMAP_HOST": dovecot.host, "XLSYNC_IMAP_PORT": str(dovecot.port), "XLSYNC_IMAP_USER": dovecot.user,
+        "XLSYNC_IMAP_PASSWORD": dovecot.password, "XLSYNC_IMAP_SECURITY": "none", "XLSYNC_MAIL_FROM": OFFICE,
+        "XLSYNC_LANG": "vi", "COLUMNS": "400",  # record codes on one line each
+    }
+    with running_server() as smtp:
+        environment.update({"XLSYNC_SMTP_HOST": smtp.host, "XLSYNC_SMTP_PORT": str(smtp.port),
+                            "XLSYNC_SMTP_SECURITY": "none"})
+        result = CliRunner().invoke(main, ["collect", "--out", str(office / "bao-cao"), "--reply", "--max-size", "1"],
+                                    env=environment, catch_exceptions=False)
+    return {"result": result, "folder": office / "bao-cao", "answers": smtp.handler.messages, "uids": uids,
+            "env": environment, "cases": mailbox_cases}
+
+
+def test_one_current_report_per_unit_is_filed_and_the_older_version_kept(first_run, demo):
+    folder = first_run["folder"]
+    filed = sorted(path.name for path in folder.iterdir())
+    assert filed == sorted([
+        "HTX1 HTX Nông nghiệp Sơn Tây.xlsx", "HTX2 HTX Chè Sơn Tây.xlsx", "MN Trường Mầm non Sơn Tây.xlsx",
+        "T01 Thôn 1.xlsx", "T02 Thôn 2.xlsx", "T03 Thôn 3.xlsx", "T04 Thôn 4.xlsx", "T05 Thôn 5.xlsx",
+        "T06 Thôn 6.xls", "T08 Thôn 8.xlsx", "T09 Thôn 9.xlsx", "T10 Thôn 10.xlsx",
+        "TH Trường Tiểu học Sơn Tây.xlsx", "THCS Trường THCS Sơn Tây.xlsx", "UBND UBND xã Sơn Tây.xlsx",
+    ])  # TYT's only report was password-protected: not filed
+    # Thôn 1: the newer message's report is current, though it reached the mailbox first.
+    assert (folder / "T01 Thôn 1.xlsx").read_bytes() == report(demo, "T01").read_bytes()
+    [older] = older_folder(folder).iterdir()
+    assert older.name == (NOW - timedelta(days=3)).strftime("%Y-%m-%d %H%M%S") + " Báo cáo Thôn 1.xlsx"
+    assert older.read_bytes() == first_run["cases"]["t01_older"]
+    assert (folder / "T06 Thôn 6.xls").read_bytes() == first_run["cases"]["xls"].read_bytes()
+    assert (folder / "T02 Thôn 2.xlsx").read_bytes() == report(demo, "T02").read_bytes()  # from the forwarded one
+    assert (folder / "T05 Thôn 5.xlsx").read_bytes() == report(demo, "T05").read_bytes()  # RFC 2047 name
+
+
+def test_every_message_not_used_is_listed_with_its_reason(first_run):
+    result = first_run["result"]
+    assert result.exit_code == 1, result.stdout + result.stderr
+    out = " ".join(result.stdout.split())
+    for code in ("mail-no-attachment", "mail-no-spreadsheet", "mail-attachment-too-large",
+                 "mail-attachment-unreadable", "mail-unknown-unit"):
+        assert code in out
+    rows = list(csv.DictReader(collect_log_path(first_run["folder"]).read_text(encoding="utf-8-sig").splitlines()))
+    not_used = [row for row in rows if not row["Đơn vị"]]
+    assert {row["Người gửi"] for row in not_used} == {
+        "thon08@sontay.example.com", "thon09@sontay.example.com", "thon10@sontay.example.com",
+        "tramyte@sontay.example.com", "la@example.org"}
+    reasons = {row["Người gửi"]: row["Việc đã làm"] for row in not_used}
+    assert reasons["thon08@sontay.example.com"].endswith("không có tệp đính kèm; không có báo cáo nào để nhận.")
+    assert reasons["thon09@sontay.example.com"].endswith("chỉ có: Công văn.docx.")
+    assert reasons["thon10@sontay.example.com"].startswith("Tệp «Thôn 10 ảnh.xlsx» trong thư của thon10")
+    assert "nặng 1,5 MB, quá giới hạn 1 MB" in reasons["thon10@sontay.example.com"]
+    assert "mật khẩu" in reasons["tramyte@sontay.example.com"]
+    assert reasons["la@example.org"].endswith("đơn vị «T99» không có trong kế hoạch.")
+    filed = [row for row in rows if row["Đơn vị"]]
+    assert len(filed) == 16 and all(len(row["SHA-256"]) == 64 and row["Message-ID"] for row in filed)
+    older = next(row for row in filed if row["Tệp"] == "Báo cáo Thôn 1.xlsx")
+    assert older["Việc đã làm"].startswith("Cũ hơn báo cáo hiện hành của Thôn 1")
+
+
+def test_the_mailbox_is_only_read(first_run, dovecot):
+    assert set(dovecot.flags()) == set(first_run["uids"].values())
+    assert not any(b"Seen" in flags or b"Deleted" in flags for flags in dovecot.flags().values())
+
+
+def test_each_filed_report_gets_one_answer_with_the_annotated_copy_when_it_has_errors(first_run):
+    answers = [email.message_from_bytes(m.content, policy=policy.default) for m in first_run["answers"]]
+    assert len(answers) == 16  # one per report filed, the older Thôn 1 version included
+    by_unit = {}
+    for answer in answers:
+        by_unit.setdefault(answer["Subject"].split(" – ")[1], []).append(answer)
+    t03 = by_unit["Thôn 3"][0]
+    assert str(t03["To"]) == "thon03@sontay.example.com"
+    assert t03["In-Reply-To"].startswith("<")
+    body = t03.get_body(("plain",)).get_content()
+    assert "Báo cáo còn" in body and "lỗi" in body
+    [copy] = list(t03.iter_attachments())
+    assert file_name(copy) == "Thôn 3.kiem-tra.xlsx"
+    t02 = by_unit["Thôn 2"][0]
+    assert str(t02["To"]) == "thon02@sontay.example.com"  # who wrote the forwarded report, not who forwarded it
+    t04 = by_unit["Thôn 4"][0]
+    assert "Báo cáo không có lỗi" in t04.get_body(("plain",)).get_content()
+    assert list(t04.iter_attachments()) == []
+    assert len(by_unit["Thôn 1"]) == 2
+
+
+def test_a_second_run_files_nothing(first_run, dovecot):
+    from click.testing import CliRunner
+
+    from xlsync.cli import main
+
+    folder = first_run["folder"]
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir())
+    result = CliRunner().invoke(main, ["collect", "--out", str(folder), "--max-size", "1"], env=first_run["env"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "Đã đọc 0 thư mới: lưu 0 báo cáo, 0 thư hoặc tệp không dùng được." in result.stdout
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()) == before
+
+
+def test_consolidating_the_collected_folder_gives_the_master_of_hand_placed_files(first_run, demo, tmp_path):
+    hand = tmp_path / "bao-cao"
+    shutil.copytree(demo, hand)
+    report(hand, "T06").unlink()
+    shutil.copyfile(first_run["cases"]["xls"], hand / "bao-cao-t06-thon-6.xls")
+    report(hand, "TYT").unlink()  # its only mail was password-protected
+    loaded = load_bundled_plan()
+    by_hand = consolidate_paths(scan_paths([hand]).files, loaded, tmp_path / "hand.xlsx")
+    collected = consolidate_paths(scan_paths([first_run["folder"]]).files, loaded, tmp_path / "collected.xlsx")
+    assert [(s.unit.code, s.status) for s in collected.statuses] == [(s.unit.code, s.status) for s in by_hand.statuses]
+    assert collected.values.equals(by_hand.values)
+    assert [(r.actual, r.achieved) for r in collected.results] == [(r.actual, r.achieved) for r in by_hand.results]
+
+
+def test_folder_names_are_sent_in_modified_utf7():
+    assert encode_folder_name("INBOX") == "INBOX"
+    assert encode_folder_name("Báo cáo") == "B&AOE-o c&AOE-o"
+    assert encode_folder_name("A&B") == "A&-B"
