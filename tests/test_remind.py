@@ -1,0 +1,134 @@
+"""`xlsync remind`: the units missing or wrong are e-mailed, once a day, through a loopback SMTP server."""
+
+from __future__ import annotations
+
+import email
+import shutil
+from email import policy
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from smtp_server import running_server
+from xlsync.core.plan import InfoKeys, Sheets
+from xlsync.io.gsheets.registry import RegistryEntry, SheetRegistry, registry_path
+from xlsync.io.mail.inbox_state import remind_log_path
+from xlsync.io.mail.settings import ENV_VARIABLES
+from xlsync.io.plan_xlsx import write_plan_workbook
+from xlsync.jobs.demo import run_demo
+from xlsync.jobs.remind import parse_deadline
+
+OFFICE = "vanphong@sontay.example.com"
+SHEET_URL = "https://docs.google.com/spreadsheets/d/1AbC-thon7/edit"
+
+
+@pytest.fixture(scope="module")
+def demo_reports(tmp_path_factory) -> Path:
+    """The demo's reports: Thôn 3's has errors, Thôn 7 sent none."""
+    return run_demo(tmp_path_factory.mktemp("demo")).folder / "bao-cao"
+
+
+def plan_with_deadline(plan, folder: Path, deadline: str) -> Path:
+    """The bundled plan as a workbook, with «Hạn nộp báo cáo» typed as a new row of «Thông tin»."""
+    path = write_plan_workbook(plan, folder / "ke-hoach.xlsx")
+    book = load_workbook(path)
+    sheet = book[Sheets.INFO]
+    row = next(r for r in range(sheet.max_row, 0, -1) if sheet.cell(r, 1).value) + 1
+    sheet.cell(row, 1, InfoKeys.DEADLINE)
+    sheet.cell(row, 2, deadline)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def office(tmp_path, demo_reports, plan, monkeypatch):
+    """A working folder: the plan (deadline passed), its Google Sheets register (Thôn 7), the reports."""
+    for variable in ENV_VARIABLES.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("XLSYNC_MAIL_FROM", OFFICE)
+    monkeypatch.setenv("COLUMNS", "400")
+    shutil.copytree(demo_reports, tmp_path / "bao-cao")
+    plan_with_deadline(plan, tmp_path, "15/01/2025")
+    registry = SheetRegistry(registry_path(tmp_path / "ke-hoach.xlsx"))
+    registry.put(RegistryEntry("T07", "Thôn 7", "1AbC-thon7", SHEET_URL, "2024-12-01 08:00"))
+    registry.save()
+    return tmp_path
+
+
+def smtp_settings(monkeypatch, server) -> None:
+    monkeypatch.setenv("XLSYNC_SMTP_HOST", server.host)
+    monkeypatch.setenv("XLSYNC_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("XLSYNC_SMTP_SECURITY", "none")
+
+
+def received(server) -> dict[str, email.message.EmailMessage]:
+    messages = [email.message_from_bytes(m.content, policy=policy.default) for m in server.handler.messages]
+    return {str(message["To"]): message for message in messages}
+
+
+def test_exactly_the_missing_and_wrong_units_are_reminded_once_a_day(cli, office, monkeypatch):
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+        assert code == 0, out + err
+        first = received(server)
+        assert sorted(first) == ["thon03@sontay.example.com", "thon07@sontay.example.com"]
+        assert "Đã nhắc Thôn 3 (Có lỗi) qua thon03@sontay.example.com" in out
+        assert "Đã nhắc Thôn 7 (Chưa nộp) qua thon07@sontay.example.com" in out
+
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")  # the same day
+        assert code == 0, out + err
+        assert len(server.handler.messages) == 2
+        assert "Đã nhắc hôm nay, không nhắc lại (thêm --force để nhắc): Thôn 3, Thôn 7" in out
+
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx", "--force")
+        assert code == 0, out + err
+        assert len(server.handler.messages) == 4
+
+    missing = first["thon07@sontay.example.com"]
+    assert missing["Subject"] == "Đôn đốc nộp báo cáo thi đua – Thôn 7 – Năm 2024"
+    body = missing.get_body(("plain",)).get_content()
+    assert "chưa nhận được báo cáo kỳ Năm 2024" in body
+    assert "Hạn nộp báo cáo: 15/01/2025." in body
+    assert SHEET_URL in body
+    assert list(missing.iter_attachments()) == []
+
+    wrong = first["thon03@sontay.example.com"]
+    body = wrong.get_body(("plain",)).get_content()
+    assert "chưa được tổng hợp (Có lỗi): còn" in body
+    [copy] = list(wrong.iter_attachments())
+    assert copy.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert copy.get_content()[:2] == b"PK"
+
+    rows = remind_log_path(office / "bao-cao").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 1 + 4  # header, two reminders, two forced
+    assert rows[1].split(",")[1:5] == ["T03", "Thôn 3", "thon03@sontay.example.com", "Có lỗi"]
+
+
+def test_nothing_is_sent_before_the_deadline_unless_allowed(cli, office, plan, monkeypatch):
+    plan_with_deadline(plan, office, "31/12/2099")
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+        assert code == 2
+        assert "Chưa đến hạn nộp báo cáo (31/12/2099): chưa nhắc đơn vị nào." in err
+        assert server.handler.messages == []
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx", "--allow-before-deadline")
+        assert code == 0, out + err
+        assert len(server.handler.messages) == 2
+
+
+def test_a_dry_run_writes_the_reminders_and_sends_nothing(cli, office):
+    code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx", "--dry-run")
+    assert code == 0, out + err
+    written = sorted(path.name for path in (office / "bao-cao (thư nhắc)").iterdir())
+    assert written == ["T03 Thôn 3.eml", "T07 Thôn 7.eml"]
+    assert not remind_log_path(office / "bao-cao").exists()  # nothing sent, so nobody counts as reminded
+
+
+@pytest.mark.parametrize("typed, expected", [("15/01/2025", (2025, 1, 15)), ("5-2-2025", (2025, 2, 5)),
+                                             ("2025-01-15", (2025, 1, 15)), ("", None)])
+def test_the_deadline_is_read_as_typed(typed, expected):
+    found = parse_deadline(typed)
+    assert (found.year, found.month, found.day) == expected if expected else found is None
