@@ -37,6 +37,15 @@ def fake():
         yield server
 
 
+@pytest.fixture(scope="session")
+def dovecot():
+    """A real IMAP server on loopback (tests/imap_server.py), shared by the run; each test clears what it uses."""
+    from imap_server import running_dovecot
+
+    with running_dovecot() as server:
+        yield server
+
+
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     """Run `xlsync ...` in-process from an empty folder; returns (exit code, stdout, stderr)."""

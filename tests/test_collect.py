@@ -24,7 +24,6 @@ import msoffcrypto.format.ooxml
 import pytest
 from openpyxl import load_workbook
 
-from imap_server import running_dovecot
 from libreoffice import soffice
 from smtp_server import running_server
 from xlsync.core.template import REPORT_SHEET
@@ -40,12 +39,6 @@ from xlsync.io.source_files import scan_paths
 OFFICE = "vanphong@sontay.example.com"
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 NOW = datetime.now(timezone(timedelta(hours=7)))  # the commune's clock
-
-
-@pytest.fixture(scope="session")
-def dovecot():
-    with running_dovecot(user=OFFICE) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

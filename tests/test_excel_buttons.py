@@ -505,3 +505,33 @@ def test_send_refuses_a_master_edited_without_recomputing(
         "«Tính tỷ lệ đạt» nếu đã sửa số liệu, rồi «Kiểm tra» để xem các ô cần sửa.",
         STATUS_FILLS["error"],
     )
+
+
+def test_collect_files_the_mailed_reports_into_the_folder_of_the_settings_and_checks_them(
+    folder: Path, control_path: Path, tmp_path: Path, dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from email.message import EmailMessage
+
+    dovecot.clear()
+    for code, sender in (("t01", "thon01@sontay.example.com"), ("t03", "thon03@sontay.example.com")):
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = sender, dovecot.user, "Báo cáo thi đua"
+        message.set_content("Gửi báo cáo.")
+        message.add_attachment(village_report(folder, code).read_bytes(), maintype="application",
+                               subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename="Báo cáo.xlsx")
+        dovecot.append(bytes(message))
+    dovecot.append(b"From: thon08@sontay.example.com\r\nSubject: Hello\r\n\r\nNo report yet.\r\n")
+    for name, value in {"XLSYNC_IMAP_HOST": dovecot.host, "XLSYNC_IMAP_PORT": str(dovecot.port),
+                        "XLSYNC_IMAP_USER": dovecot.user, "XLSYNC_IMAP_PASSWORD": dovecot.password,
+                        "XLSYNC_IMAP_SECURITY": "none"}.items():
+        monkeypatch.setenv(name, value)
+    reports = tmp_path / "nhan"
+    filled = control_with(control_path, tmp_path, reports_folder=str(reports), plan_path=str(folder / "ke-hoach.xlsx"))
+    control = book_from_xlsx(filled, caller_sheet=CONTROL)
+    macros.collect_book(control)
+
+    assert sorted(path.name for path in reports.iterdir()) == ["T01 Thôn 1.xlsx", "T03 Thôn 3.xlsx"]
+    message, fill = status(control)
+    assert message.startswith(f"Đã đọc 3 thư mới, lưu 2 báo cáo vào {reports}; 1 thư hoặc tệp không dùng được. "
+                              "Các báo cáo vừa nhận có 3 lỗi, 0 cảnh báo")
+    assert fill == STATUS_FILLS["error"]

@@ -88,6 +88,8 @@ FRESH_STATUS = {
     "của tệp điều khiển.",
     "send": "«Gửi email» không thực hiện được: Chưa điền «Tệp tổng hợp» ở trang «Cài đặt» "
     "của tệp điều khiển.",
+    "collect": "«Nhận báo cáo» không thực hiện được: Chưa điền «Thư mục báo cáo» ở trang «Cài đặt» "
+    "của tệp điều khiển.",
 }
 
 

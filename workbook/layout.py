@@ -88,6 +88,17 @@ BUTTONS: tuple[Button, ...] = (
         "Gửi tệp tổng hợp qua email cho những người nhận ghi ở trang «Cài đặt».",
         "Email the master file to the recipients listed on the 'Cài đặt' sheet.",
     ),
+    Button(
+        "collect",
+        "Nhận báo cáo",
+        "NhanBaoCao",
+        "collect_button",
+        "B20",
+        "Nhận các báo cáo đơn vị gửi qua email (hộp thư XLSYNC_IMAP_*) vào «Thư mục báo cáo», mỗi đơn vị "
+        "một bản mới nhất, rồi kiểm tra các báo cáo vừa nhận.",
+        "Collect the reports units e-mailed (mailbox XLSYNC_IMAP_*) into the reports folder, the newest "
+        "one per unit, then check the reports just received.",
+    ),
 )
 
 BUTTON_WIDTH_PX = 150
@@ -103,12 +114,12 @@ INTRO = (
 )
 DESCRIPTION_COLUMN = "D"  # Vietnamese on the button's row, English on the row below
 
-STATUS_LABEL_CELL = "B21"
+STATUS_LABEL_CELL = "B24"
 STATUS_LABEL = "Trạng thái (status)"
-STATUS_CELL = "D21"  # the message of the last run
-STATUS_TIME_LABEL_CELL = "B22"
+STATUS_CELL = "D24"  # the message of the last run
+STATUS_TIME_LABEL_CELL = "B25"
 STATUS_TIME_LABEL = "Cập nhật lúc (time)"
-STATUS_TIME_CELL = "D22"
+STATUS_TIME_CELL = "D25"
 STATUS_INITIAL = "Chưa chạy lần nào. (Not run yet.)"
 
 

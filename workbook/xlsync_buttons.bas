@@ -25,3 +25,7 @@ End Sub
 Public Sub GuiEmail()
     RunPython "import xlsync.excel.macros as m; m.send_button()"
 End Sub
+
+Public Sub NhanBaoCao()
+    RunPython "import xlsync.excel.macros as m; m.collect_button()"
+End Sub

@@ -1224,6 +1224,14 @@ TEXT: dict[str, tuple[str, str]] = {
                           "No email address in the plan's «Đơn vị», not reminded: {units}"),
     "remind-nobody": ("Mọi đơn vị đã nộp báo cáo không lỗi; không cần nhắc ai.",
                       "Every unit has sent a report without errors; nobody to remind."),
+    "macro-collected": (
+        "Đã đọc {messages} thư mới, lưu {filed} báo cáo vào {folder}; {unused} thư hoặc tệp không dùng được. "
+        "Các báo cáo vừa nhận có {errors} lỗi, {warnings} cảnh báo: bấm «Tổng hợp» hoặc chạy xlsync collect "
+        "--reply để trả lời đơn vị.",
+        "Read {messages} new messages, filed {filed} reports in {folder}; {unused} messages or files not usable. "
+        "The reports received have {errors} errors, {warnings} warnings: click 'Tổng hợp', or run xlsync "
+        "collect --reply to answer the units.",
+    ),
     # --- how a score was computed (Chấm điểm sheet) -------------------------
     "explain-inputs": (
         "Chỉ tiêu {indicator}: thực hiện {actual}, kế hoạch {comparison} {target}.",

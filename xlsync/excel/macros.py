@@ -247,6 +247,24 @@ def send_outcome(outcome: SendOutcome) -> Outcome:
     return Outcome(" ".join(parts), "ok" if complete else "error")
 
 
+@button_macro("collect")
+def collect_book(book: xw.Book) -> Outcome:
+    """Nhận báo cáo: file the reports e-mailed to the office into the reports folder, then check them."""
+    from xlsync.io.mail.imap import ImapSettings
+    from xlsync.jobs.collect import collect_and_check
+
+    settings = read_settings(book)
+    folder = required_setting(settings, "reports_folder")
+    loaded = plan_for(settings, Path(folder))
+    loaded.require_usable()
+    outcome, issues = collect_and_check(ImapSettings.from_env(), loaded, folder)
+    errors = sum(1 for issue in issues if issue.is_error)
+    warnings = sum(1 for issue in issues if issue.is_warning)
+    message = text("macro-collected", folder=folder, messages=outcome.messages_read, filed=len(outcome.filed),
+                   unused=len(outcome.unused), errors=errors, warnings=warnings)
+    return Outcome(message, "error" if errors else "warning" if warnings or outcome.unused else "ok")
+
+
 # --- RunPython entry points (classic desktop xlwings) -----------------------
 
 
@@ -268,6 +286,10 @@ def score_button() -> None:
 
 def send_button() -> None:
     send_book(xw.Book.caller())
+
+
+def collect_button() -> None:
+    collect_book(xw.Book.caller())
 
 
 # --- @script entry points (xlwings Server / xlwings Lite) -------------------
@@ -294,3 +316,4 @@ consolidate_book_script = _as_script(consolidate_book, "consolidate")
 recompute_book_script = _as_script(recompute_book, "recompute")
 score_book_script = _as_script(score_book, "score")
 send_book_script = _as_script(send_book, "send")
+collect_book_script = _as_script(collect_book, "collect")

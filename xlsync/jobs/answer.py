@@ -19,8 +19,7 @@ from xlsync.io.mail.message import Block, compose_message, mailbox, write_eml
 from xlsync.io.mail.settings import SmtpSettings
 from xlsync.io.mail.transport import SendResult, send_message
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.collect import Arrival, CollectOutcome, safe_file_name
-from xlsync.jobs.validate import check_sources
+from xlsync.jobs.collect import Arrival, CollectOutcome, check_arrival, safe_file_name
 
 
 @dataclass(slots=True)
@@ -82,13 +81,6 @@ def answer_arrivals(
 
 def _would_file(outcome: CollectOutcome) -> list[Arrival]:
     return [a for a in outcome.arrivals if a.action in ("filed", "replaced", "older")]
-
-
-def check_arrival(arrival: Arrival, loaded: LoadedPlan) -> list[Issue]:
-    """The report's records as `xlsync validate` gives them, the period included."""
-    checked = arrival.checked
-    check_sources([checked], loaded)
-    return list(checked.issues)
 
 
 def build_answer(arrival: Arrival, issues: list[Issue], copy: Path | None, *, sender: str, office: str,

@@ -37,7 +37,7 @@ from xlsync.io.mail.inbox_state import (
     save_state,
 )
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import CheckedFile, load_source, parse_file
+from xlsync.jobs.validate import CheckedFile, check_sources, load_source, parse_file
 
 Action = Literal["filed", "replaced", "older", "same"]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -123,6 +123,25 @@ def collect_reports(
         if outcome.log_rows:
             outcome.log = append_collect_log(folder, outcome.log_rows)
     return outcome
+
+
+def collect_and_check(settings: ImapSettings, loaded: LoadedPlan, folder: str | Path,
+                      **options: object) -> tuple[CollectOutcome, list[Issue]]:
+    """Collect, then check each report filed as current; returns the reports' records (the mail not used
+    is ``outcome.unused``)."""
+    with new_work_folder() as work:
+        outcome = collect_reports(settings, loaded, folder, Path(work), **options)  # type: ignore[arg-type]
+        issues: list[Issue] = []
+        for arrival in outcome.filed:
+            if arrival.action != "older":
+                issues += check_arrival(arrival, loaded)
+    return outcome, issues
+
+
+def check_arrival(arrival: Arrival, loaded: LoadedPlan) -> list[Issue]:
+    """The report's records as `xlsync validate` gives them, its period judged too."""
+    check_sources([arrival.checked], loaded)
+    return list(arrival.checked.issues)
 
 
 def _read_message(box: Mailbox, uid: int, loaded: LoadedPlan, work: Path, size_limit: int,
