@@ -109,6 +109,11 @@ def no_borders(table) -> None:
     properties.append(borders)
 
 
+def keep_on_one_page(row) -> None:
+    """The signature must not be parted from its title by a page break."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def widths(table, centimetres: tuple[float, ...]) -> None:
     """Column widths, in the grid too: LibreOffice lays a table out from its grid, Word from its cells."""
     table.autofit = False
@@ -206,6 +211,7 @@ def recipients_and_signature(document, first_lines: tuple[str, ...], authority: 
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
     widths(table, (7.5, 9.0))
+    keep_on_one_page(table.rows[0])
     left, right = table.rows[0].cells
     cell_text(left, [("Nơi nhận:", "bi")], align=LEFT, size=12)
     for line in first_lines:

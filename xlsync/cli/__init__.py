@@ -29,6 +29,8 @@ COMMANDS = {
     "score": ("xlsync.cli.scoring", "score",
               "Chấm điểm, xếp hạng các đơn vị trong từng khối thi đua và đề nghị khen thưởng."),
     "send": ("xlsync.cli.sending", "send", "Gửi sổ tổng hợp MASTER qua email tới Nơi nhận của kế hoạch."),
+    "documents": ("xlsync.cli.documents", "documents",
+                  "Làm Báo cáo, Tờ trình, Quyết định khen thưởng (.docx) từ sổ tổng hợp MASTER."),
     "collect": ("xlsync.cli.collecting", "collect", "Nhận báo cáo đơn vị gửi qua email vào thư mục báo cáo."),
     "remind": ("xlsync.cli.collecting", "remind",
                "Nhắc qua email các đơn vị chưa nộp báo cáo hoặc báo cáo còn lỗi."),
@@ -77,6 +79,8 @@ def main() -> None:
       xlsync collect --reply            nhận báo cáo qua email, trả lời kết quả kiểm tra
       xlsync remind                     nhắc đơn vị chưa nộp hoặc báo cáo còn lỗi
       xlsync send tong-hop.xlsx         gửi sổ tổng hợp cho Nơi nhận của kế hoạch
+      xlsync documents tong-hop.xlsx --pdf
+                                        làm Báo cáo, Tờ trình, Quyết định (.docx, PDF)
       xlsync gsheets push               mỗi đơn vị một Google Sheet để nhập báo cáo
       xlsync workbook --out xlsync.xlsm tệp Excel có các nút bấm
 

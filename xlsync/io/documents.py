@@ -38,6 +38,8 @@ _PLACEHOLDER = re.compile(r"\{[{%].*?(?:[}%]\}|(?=\{[{%])|$)", re.DOTALL)
 _XML_TAG = re.compile(r"<[^>]+>")
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 _DOCXTPL_PREFIX = re.compile(r"^\{%\s*(?:p|tr|tc|r)\s+")
+_HALF_CLOSED = re.compile(r"\{[{%][^{}%]*[}%]")
+_BLOCKS = ("for", "if", "with", "filter", "macro", "call")
 
 
 # --- templates -------------------------------------------------------------------------------------
@@ -117,20 +119,30 @@ def _words(xml: str) -> str:
 
 
 def broken_placeholder(words: str, environment) -> str:
-    """The first placeholder of ``words`` that is wrong on its own: unclosed, or not valid Jinja."""
+    """The first placeholder of ``words`` that is wrong on its own: unclosed, or not valid Jinja.
+
+    A block's opening tag is tried with its end tag added; end tags and
+    ``else`` are not tried alone (a block that is never closed is left to
+    Jinja's own message).
+    """
     import jinja2
 
     for found in _PLACEHOLDER.finditer(words):
         fragment = found.group(0)
         closer = "}}" if fragment.startswith("{{") else "%}"
-        if not fragment.endswith(closer):
-            return fragment.strip()
+        if not fragment.endswith(closer):  # «{{ name }»: up to its half closer, if it has one
+            half = _HALF_CLOSED.match(fragment)
+            return (half.group(0) if half else fragment).strip()
         source = _DOCXTPL_PREFIX.sub("{% ", fragment)
+        keyword = source[2:-2].split()[0] if closer == "%}" and source[2:-2].split() else ""
+        if keyword.startswith("end") or keyword in ("else", "elif"):
+            continue
+        if keyword in _BLOCKS:
+            source += f"{{% end{keyword} %}}"
         try:
-            environment.parse(source)
-        except jinja2.TemplateSyntaxError as error:
-            if "Unexpected end of template" not in error.message:  # a block opened here, closed further on
-                return fragment
+            environment.from_string(source)  # compiled, so an unknown filter is found too
+        except jinja2.TemplateSyntaxError:
+            return fragment
     return ""
 
 

@@ -20,6 +20,7 @@ from xlsync.core.documents import ALL_KINDS, OUTPUT_STEMS, RANKING_SHEET, Docume
     read_ranking
 from xlsync.core.issues import CannotRun, Issue
 from xlsync.core.master.check import blocking_issues
+from xlsync.core.messages import text
 from xlsync.core.plan import Plan
 from xlsync.io.documents import convert_to_pdf, render_document, template_for, write_shipped_templates
 from xlsync.io.xlsx_read import read_workbook
@@ -38,6 +39,7 @@ class DocumentsOutcome:
     pdfs: list[Path] = field(default_factory=list)
     templates_written: list[Path] = field(default_factory=list)  # shipped templates copied to --templates
     without_ranking: list[DocumentKind] = field(default_factory=list)  # left out: the units were not scored
+    pdf_problem: CannotRun | None = None  # the documents are written, their PDF could not be made
 
     @property
     def exit_code(self) -> int:
@@ -92,10 +94,30 @@ def write_documents(
         target = out / f"{OUTPUT_STEMS[kind]}.docx"
         outcome.documents.append(render_document(template_for(kind, templates), context, target))
     if pdf and outcome.documents:
-        outcome.pdfs = convert_to_pdf(outcome.documents, out)
+        try:
+            outcome.pdfs = convert_to_pdf(outcome.documents, out)
+        except CannotRun as problem:  # the .docx files stand on their own: say so, keep them
+            outcome.pdf_problem = problem
     return outcome
 
 
 def _ranking_sheet(names: list[str]) -> list[str]:
     """Only «Xếp hạng» is read again: the rest of the master was read by the check."""
     return [name for name in names if name == RANKING_SHEET]
+
+
+def outcome_lines(outcome: DocumentsOutcome, lang: str | None = None) -> list[str]:
+    """What was written, in the user's words (also the «Văn bản» button's status)."""
+    lines = []
+    if outcome.templates_written:
+        written = outcome.templates_written
+        lines.append(text("documents-templates-written", lang, folder=written[0].parent,
+                          files=", ".join(path.name for path in written)))
+    folder = outcome.documents[0].parent if outcome.documents else ""
+    lines.append(text("documents-written", lang, count=len(outcome.documents), folder=folder,
+                      files=", ".join(path.name for path in outcome.documents)))
+    if outcome.without_ranking:
+        lines.append(text("documents-without-ranking", lang))
+    if outcome.pdfs:
+        lines.append(text("documents-pdf-written", lang, files=", ".join(path.name for path in outcome.pdfs)))
+    return lines
