@@ -88,6 +88,30 @@ UNIT_TARGETS = pa.DataFrameSchema(
     name="Giao chỉ tiêu",
 )
 
+# Dates are read by the reader (xlsync.core.plan_periods): typed text or an Excel date.
+PERIODS = pa.DataFrameSchema(
+    {
+        "Mã kỳ": _text(unique=True),
+        "Tên kỳ": _text(),
+        "Từ ngày": _text(required=False),
+        "Đến ngày": _text(required=False),
+        "Hạn nộp": _text(required=False),
+        "Ghi chú": _text(required=False),
+    },
+    name="Kỳ báo cáo",
+)
+
+PERIOD_TARGETS = pa.DataFrameSchema(
+    {
+        "Mã chỉ tiêu": _text(),
+        "Mã kỳ": _text(),
+        "Kế hoạch": _number(),  # a number, or «Đạt» for a pass/fail indicator (checked by the reader)
+        "Ghi chú": _text(required=False),
+    },
+    name="Chỉ tiêu theo kỳ",
+)
+
+# «Đổi mã đơn vị»: a code joins one unit only; «Từ kỳ» is checked against the periods by the reader.
 CRITERION_KINDS = tuple(k.value for k in CriterionKind)
 QUANT_RULES = tuple(r.value for r in QuantRule)
 QUOTA_BASES = tuple(b.value for b in QuotaBase)

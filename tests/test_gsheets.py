@@ -135,7 +135,8 @@ def test_push_builds_the_report_layout_in_three_requests(fake, client, plan, reg
 
     meta = book.sheet("_xlsync")
     layout = report_layout(plan, plan.units["T01"])
-    assert {meta.value(f"A{r}"): meta.value(f"B{r}") for r in range(1, 8)} == layout.metadata
+    assert {meta.value(f"A{r}"): meta.value(f"B{r}") for r in range(1, 9)} == layout.metadata
+    assert layout.metadata["period_code"] == "2025"  # the Google Sheet carries the period's code
 
     permission = book.permissions[-1]
     assert (permission["type"], permission["role"], permission["emailAddress"]) == (

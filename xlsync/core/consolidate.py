@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 from xlsync.core.attainment import IndicatorResult, UnitResult, evaluate_plan, evaluate_units
 from xlsync.core.issues import Issue, Report, make_issue
+from xlsync.core.periods import Period, report_period_code, resolve_period, same_code
 from xlsync.core.plan import Method, Plan, Unit
 from xlsync.core.report import UnitReport
-from xlsync.core.text import label_key
+from xlsync.core.template import MetaKeys
 
 if TYPE_CHECKING:  # pandas is imported by the functions that compute: listing units or sheets needs none
     import pandas as pd
@@ -78,6 +79,11 @@ class Consolidation:
     results: list[IndicatorResult]
     unit_results: list[UnitResult]
     issues: list[Issue]  # every record: the sources' and the consolidation's own
+    reporting_period: Period | None = None  # the period consolidated (``period`` is its name)
+
+    @property
+    def period_code(self) -> str:
+        return self.reporting_period.code if self.reporting_period is not None else ""
 
     @property
     def report(self) -> Report:
@@ -106,8 +112,10 @@ def expected_units(plan: Plan) -> list[Unit]:
 
 
 def consolidate(plan: Plan, sources: list[Source], period: str | None = None) -> Consolidation:
-    period = period or plan.info.period
-    by_unit = judge_sources(sources, period)
+    """The units' reports merged; ``period`` (a code or a name) defaults to the plan's current period."""
+    chosen = resolve_period(plan.periods, period, plan.current_period)
+    period = chosen.name if chosen is not None else (period or plan.info.period)
+    by_unit = judge_sources(sources, chosen or period, plan.periods)
     extra: list[Issue] = []
     statuses: list[UnitStatus] = []
     included: list[UnitReport] = []
@@ -123,10 +131,12 @@ def consolidate(plan: Plan, sources: list[Source], period: str | None = None) ->
     results = evaluate_plan(plan, values)
     extra += _multiple_value_issues(results, values)
     issues = [i for s in sources for i in s.issues] + extra
-    return Consolidation(plan, period, sources, statuses, values, results, evaluate_units(plan, values), issues)
+    return Consolidation(plan, period, sources, statuses, values, results, evaluate_units(plan, values), issues,
+                         chosen)
 
 
-def judge_sources(sources: list[Source], period: str) -> dict[str, list[Source]]:
+def judge_sources(sources: list[Source], period: Period | str,
+                  periods: tuple[Period, ...] = ()) -> dict[str, list[Source]]:
     """The judgement on a set of sources, the same for validate and consolidate.
 
     A report of another period, and every report after the first for one
@@ -134,10 +144,13 @@ def judge_sources(sources: list[Source], period: str) -> dict[str, list[Source]]
     totals).  Records that come from a report alone (another plan, a unit
     not in the plan) are the reader's.  Returns each unit's sources, in
     source order.  Call it once per run: it adds to the sources' records.
+    Periods are compared by code (``periods``: the plan's, to tell a report's
+    «Kỳ báo cáo:» text by name or code); ``period`` may be given by code or name.
     """
+    expected = period if isinstance(period, Period) else resolve_period(periods, period, None)
     by_unit: dict[str, list[Source]] = {}
     for source in sources:
-        source.issues += _period_issues(source, period)
+        source.issues += _period_issues(source, expected, periods)
         if source.report is not None and source.report.unit is not None:
             by_unit.setdefault(source.report.unit.code, []).append(source)
     for unit_code, found in by_unit.items():
@@ -147,12 +160,16 @@ def judge_sources(sources: list[Source], period: str) -> dict[str, list[Source]]
     return by_unit
 
 
-def _period_issues(source: Source, period: str) -> list[Issue]:
+def _period_issues(source: Source, expected: Period | None, periods: tuple[Period, ...]) -> list[Issue]:
     report = source.report
-    if report is None or not report.period or not period or label_key(report.period) == label_key(period):
+    if report is None or not report.period or expected is None:
+        return []
+    code = report_period_code(report.period, report.metadata.get(MetaKeys.PERIOD_CODE, ""), periods)
+    if same_code(code, expected.code):
         return []
     return [make_issue("other-period", file=source.path, sheet=report.sheet, cell=report.period_cell,
-                       value=report.period, expected=period)]
+                       value=report.period, expected=expected.name, code=code or '—',
+                       expected_code=expected.code)]
 
 
 def _status(unit: Unit, found: list[Source]) -> tuple[UnitStatus, list[Issue]]:

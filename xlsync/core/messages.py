@@ -214,8 +214,32 @@ RECORDS: dict[str, Entry] = {
     ),
     "other-period": Entry(
         E,
-        "Ô {cell}{column_vi}: kỳ báo cáo «{value}» khác kỳ đang tổng hợp «{expected}».",
-        "Cell {cell}{column_en}: reporting period '{value}' differs from the period being consolidated '{expected}'.",
+        "Ô {cell}{column_vi}: kỳ báo cáo «{value}» khác kỳ đang tổng hợp «{expected}» "
+        "(mã kỳ {code}, cần {expected_code}).",
+        "Cell {cell}{column_en}: reporting period '{value}' differs from the period being consolidated '{expected}' "
+        "(period code {code}, expected {expected_code}).",
+    ),
+    # --- periods (sheets «Kỳ báo cáo», «Chỉ tiêu theo kỳ») --------------------
+    "invalid-date": Entry(
+        E,
+        "Ô {cell}{column_vi}: «{value}» không phải là ngày. Nhập theo dạng ngày/tháng/năm, ví dụ 15/07/2024.",
+        "Cell {cell}{column_en}: '{value}' is not a date. Enter day/month/year, e.g. 15/07/2024.",
+    ),
+    "period-dates-inverted": Entry(
+        E,
+        "Ô {cell}: kỳ «{code}» kết thúc ngày {end}, trước ngày bắt đầu {start}.",
+        "Cell {cell}: period '{code}' ends on {end}, before it starts on {start}.",
+    ),
+    "unknown-period": Entry(
+        E,
+        "Ô {cell}{column_vi}: kỳ «{value}» không phải kỳ nào của kế hoạch (các kỳ: {known}).",
+        "Cell {cell}{column_en}: '{value}' is none of the plan's periods (periods: {known}).",
+    ),
+    "plan-period-not-listed": Entry(
+        W,
+        "Ô {cell}: kỳ báo cáo «{value}» không có trong trang «Kỳ báo cáo»; xlsync dùng kỳ đầu tiên «{period}».",
+        "Cell {cell}: reporting period '{value}' is not on the 'Kỳ báo cáo' sheet; xlsync uses the first one, "
+        "'{period}'.",
     ),
     # --- plan workbook -----------------------------------------------------
     "duplicate-code": Entry(

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from xlsync.core.numbers import Kind
+from xlsync.core.periods import Period, default_periods, find_code, find_period, parse_day
 from xlsync.core.scoring.model import AwardRule, Criterion
 from xlsync.core.text import label_key
 
@@ -120,6 +121,8 @@ class Sheets:
     UNIT_TARGETS = "Giao chỉ tiêu"
     CRITERIA = "Tiêu chí chấm điểm"
     AWARDS = "Khen thưởng"
+    PERIODS = "Kỳ báo cáo"  # optional: the round's periods (xlsync.core.periods)
+    PERIOD_TARGETS = "Chỉ tiêu theo kỳ"  # optional: a target for one period
 
 
 class Labels:
@@ -142,6 +145,8 @@ class Labels:
         ("Danh hiệu", "Điểm tối thiểu", "Số đơn vị dẫn đầu mỗi khối", "Tỷ lệ tối đa (%)", "Tính trên"),
         ("Khối thi đua", "Ghi chú"),
     )
+    PERIODS = (("Mã kỳ", "Tên kỳ"), ("Từ ngày", "Đến ngày", "Hạn nộp", "Ghi chú"))
+    PERIOD_TARGETS = (("Mã chỉ tiêu", "Mã kỳ", "Kế hoạch"), ("Ghi chú",))
 
 
 class InfoKeys:
@@ -226,6 +231,16 @@ class UnitTarget:
     row: int = -1
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodTarget:
+    """A target for one period (sheet «Chỉ tiêu theo kỳ»), instead of the annual one."""
+
+    indicator: str
+    period: str  # a period code
+    target: float | bool | None
+    row: int = -1
+
+
 @dataclass(slots=True)
 class PlanInfo:
     plan_id: str = ""
@@ -252,6 +267,8 @@ class Plan:
     unit_targets: list[UnitTarget] = field(default_factory=list)
     criteria: list[Criterion] = field(default_factory=list)  # sheet «Tiêu chí chấm điểm», optional
     award_rules: list[AwardRule] = field(default_factory=list)  # sheet «Khen thưởng», optional
+    period_table: tuple[Period, ...] = ()  # sheet «Kỳ báo cáo», optional: see `periods`
+    period_targets: list[PeriodTarget] = field(default_factory=list)  # sheet «Chỉ tiêu theo kỳ», optional
     source: str = ""
     # (identity of the element and unit tables, their fingerprint): every report of a run asks for it.
     _fingerprint: tuple[tuple[int, int], str] | None = field(default=None, repr=False, compare=False)
@@ -269,6 +286,32 @@ class Plan:
         if unit.type not in by_type:
             by_type[unit.type] = [e for e in self.elements.values() if e.is_reported_by(unit.type)]
         return list(by_type[unit.type])
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The round's periods: sheet «Kỳ báo cáo», or the one its «Thông tin» names (year, «Kỳ báo cáo»)."""
+        if self.period_table:
+            return self.period_table
+        try:
+            deadline = parse_day(self.info.deadline)
+        except ValueError:
+            deadline = None  # the deadline's reader says so
+        return default_periods(self.info.year, name=self.info.period, deadline=deadline)
+
+    def period(self, code: str) -> Period | None:
+        """The plan's period of this code."""
+        return find_code(self.periods, code)
+
+    @property
+    def current_period(self) -> Period | None:
+        """The period reports are made for unless told otherwise: the one «Thông tin» names, else the first."""
+        periods = self.periods
+        return find_period(periods, self.info.period) or (periods[0] if periods else None)
+
+    def period_target(self, indicator: str, period_code: str) -> PeriodTarget | None:
+        """The target «Chỉ tiêu theo kỳ» gives an indicator for one period, if any."""
+        key = label_key(period_code)
+        return next((t for t in self.period_targets if t.indicator == indicator and label_key(t.period) == key), None)
 
     def unit_by_code(self, code: str) -> Unit | None:
         if code in self.units:

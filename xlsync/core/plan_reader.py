@@ -30,6 +30,7 @@ from xlsync.core.plan import (
     measured_in_percent,
     parse_comparison,
 )
+from xlsync.core.plan_periods import read_period_targets, read_periods, settle_current_period
 from xlsync.core.plan_sheets import TARGET_COLUMN, PlanSheet, read_plan_sheet
 from xlsync.core.scoring.model import AwardRule, Criterion, CriterionKind, QuantRule, QuotaBase, split_blocks
 from xlsync.core.sheets import WorkbookData
@@ -48,7 +49,8 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
             issues.extend(plan_sheet.check(schema))
         return plan_sheet
 
-    info = _read_info(sheet_table(Sheets.INFO, Labels.INFO, None))
+    info_sheet = sheet_table(Sheets.INFO, Labels.INFO, None)
+    info = _read_info(info_sheet)
     elements_sheet = sheet_table(Sheets.ELEMENTS, Labels.ELEMENTS, plan_schemas.ELEMENTS)
     indicators_sheet = sheet_table(Sheets.INDICATORS, Labels.INDICATORS, plan_schemas.INDICATORS)
     units_sheet = sheet_table(Sheets.UNITS, Labels.UNITS, plan_schemas.UNITS)
@@ -56,6 +58,9 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     targets_sheet = sheet_table(Sheets.UNIT_TARGETS, Labels.UNIT_TARGETS, plan_schemas.UNIT_TARGETS, required=False)
     criteria_sheet = sheet_table(Sheets.CRITERIA, Labels.CRITERIA, plan_schemas.CRITERIA, required=False)
     awards_sheet = sheet_table(Sheets.AWARDS, Labels.AWARDS, plan_schemas.AWARD_RULES, required=False)
+    periods_sheet = sheet_table(Sheets.PERIODS, Labels.PERIODS, plan_schemas.PERIODS, required=False)
+    period_targets_sheet = sheet_table(Sheets.PERIOD_TARGETS, Labels.PERIOD_TARGETS, plan_schemas.PERIOD_TARGETS,
+                                       required=False)
 
     plan = Plan(info=info, source=workbook.source)
     plan.elements = _read_elements(elements_sheet)
@@ -69,6 +74,9 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     plan.unit_targets = _read_unit_targets(targets_sheet, plan, left_out_indicators, issues)
     plan.criteria = _read_criteria(criteria_sheet, plan, left_out_indicators, issues)
     plan.award_rules = _read_award_rules(awards_sheet, plan, issues)
+    plan.period_table = read_periods(periods_sheet, issues)
+    settle_current_period(plan, _info_cell(info_sheet, InfoKeys.PERIOD), issues)
+    plan.period_targets = read_period_targets(period_targets_sheet, plan, left_out_indicators, issues, _unit_target)
     issues.extend(_check_unit_types(elements_sheet, plan))
     issues.extend(_conflicting_targets(plan, indicators_sheet))
     return plan, issues
@@ -98,6 +106,14 @@ def _read_info(sheet: PlanSheet | None) -> PlanInfo:
         if attr and values.get("Nội dung"):
             setattr(info, attr, values["Nội dung"])
     return info
+
+
+def _info_cell(sheet: PlanSheet | None, key: str) -> tuple[str, str, str] | None:
+    """(file, sheet, cell) of the «Nội dung» of one «Thông tin» row, for its records."""
+    if sheet is None:
+        return None
+    row = next((r for r, values in sheet.records() if label_key(values.get("Mục")) == label_key(key)), None)
+    return None if row is None else (sheet.table.file, sheet.table.sheet, sheet.cell(row, "Nội dung"))
 
 
 def _read_elements(sheet: PlanSheet | None) -> dict[str, DataElement]:

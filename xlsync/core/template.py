@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from xlsync import __version__
 from xlsync.core.numbers import Kind
+from xlsync.core.periods import resolve_period
 from xlsync.core.plan import DataElement, Plan, Unit
 from xlsync.core.sheets import Cell
 
@@ -38,7 +39,8 @@ class MetaKeys:
     PLAN_VERSION = "plan_version"
     PLAN_FINGERPRINT = "plan_fingerprint"
     UNIT = "unit"
-    PERIOD = "period"
+    PERIOD = "period"  # the period's name, as the report shows it
+    PERIOD_CODE = "period_code"  # its code (xlsync.core.periods): what consolidation compares
     TEMPLATE_VERSION = "template_version"
     KIND = "kind"
 
@@ -88,6 +90,7 @@ class ReportLayout:
     plan: Plan
     unit: Unit
     period: str
+    period_code: str = ""
     cells: list[LayoutCell] = field(default_factory=list)
     inputs: list[InputCell] = field(default_factory=list)
     note_cells: list[tuple[int, int]] = field(default_factory=list)  # unlocked "Ghi chú" cells
@@ -105,6 +108,7 @@ class ReportLayout:
             MetaKeys.PLAN_FINGERPRINT: self.plan.fingerprint,
             MetaKeys.UNIT: self.unit.code,
             MetaKeys.PERIOD: self.period,
+            MetaKeys.PERIOD_CODE: self.period_code,
             MetaKeys.TEMPLATE_VERSION: __version__,
         }
 
@@ -114,9 +118,13 @@ class ReportLayout:
 
 
 def report_layout(plan: Plan, unit: Unit, period: str | None = None) -> ReportLayout:
-    """Where every label, code and input cell of one unit's report goes."""
-    period = period or plan.info.period
-    layout = ReportLayout(plan=plan, unit=unit, period=period)
+    """Where every label, code and input cell of one unit's report goes; ``period``: a code or a name."""
+    chosen = resolve_period(plan.periods, period, plan.current_period)
+    if chosen is None:
+        layout = ReportLayout(plan=plan, unit=unit, period=period or plan.info.period)
+    else:
+        layout = ReportLayout(plan=plan, unit=unit, period=chosen.name, period_code=chosen.code)
+    period = layout.period
     add = layout.cells.append
     last_col = len(ReportLabels.HEADER) - 1
 

@@ -195,7 +195,7 @@ def check_sources(files: list[CheckedFile], plan: LoadedPlan, period: str | None
     from xlsync.core.consolidate import judge_sources
 
     check_workbooks(files, plan)
-    judge_sources(sources_from(files), period or plan.plan.info.period)
+    judge_sources(sources_from(files), period or plan.plan.info.period, plan.plan.periods)
     return files
 
 
