@@ -17,7 +17,6 @@ from xlsync.io.mail.inbox_state import remind_log_path
 from xlsync.io.mail.settings import ENV_VARIABLES
 from xlsync.io.plan_xlsx import write_plan_workbook
 from xlsync.jobs.demo import run_demo
-from xlsync.jobs.remind import parse_deadline
 
 OFFICE = "vanphong@sontay.example.com"
 SHEET_URL = "https://docs.google.com/spreadsheets/d/1AbC-thon7/edit"
@@ -127,8 +126,11 @@ def test_a_dry_run_writes_the_reminders_and_sends_nothing(cli, office):
     assert not remind_log_path(office / "bao-cao").exists()  # nothing sent, so nobody counts as reminded
 
 
-@pytest.mark.parametrize("typed, expected", [("15/01/2025", (2025, 1, 15)), ("5-2-2025", (2025, 2, 5)),
-                                             ("2025-01-15", (2025, 1, 15)), ("", None)])
-def test_the_deadline_is_read_as_typed(typed, expected):
-    found = parse_deadline(typed)
-    assert (found.year, found.month, found.day) == expected if expected else found is None
+def test_a_deadline_that_is_not_a_date_refuses_to_remind(cli, office, plan, monkeypatch):
+    plan_with_deadline(plan, office, "cuối tháng")
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+        assert code == 2
+        assert server.handler.messages == []
+    assert "cuối tháng" in err

@@ -5,22 +5,22 @@ and Google Sheets alike, :func:`xlsync.jobs.gsheets.validate_sources` then
 :func:`xlsync.core.consolidate.consolidate`): a unit «Chưa nộp» is reminded
 to send its report, a unit «Có lỗi» or «Trùng báo cáo» to correct it, with
 the annotated copy attached.  The address is the unit's «Email» in the plan's
-«Đơn vị»; the deadline is the plan's «Hạn nộp báo cáo».  Each reminder sent
+«Đơn vị»; the deadline is the plan's (:func:`plan_deadline`).  Each reminder sent
 is a row of the remind log, so a unit is reminded at most once a day unless
 ``force``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
 from xlsync.core.consolidate import Status, UnitStatus, consolidate
 from xlsync.core.issues import CannotRun
 from xlsync.core.messages import text
+from xlsync.core.periods import parse_day
 from xlsync.core.plan import Plan
 from xlsync.io.mail.inbox_state import append_remind_log, read_remind_log
 from xlsync.io.mail.message import Block, compose_message, write_eml
@@ -58,23 +58,16 @@ class RemindRun:
     log: Path | None = None
 
 
-def parse_deadline(value: object) -> date | None:
-    """«Hạn nộp báo cáo» as typed: 15/01/2025, 15-01-2025, 2025-01-15, or an Excel date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = str(value or "").strip()
-    if not raw:
-        return None
-    found = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw)
+def plan_deadline(plan: Plan) -> date | None:
+    """The deadline of the period reports are made for: its «Hạn nộp» (sheet «Kỳ báo cáo»), else the
+    «Hạn nộp báo cáo» of «Thông tin»; None when the plan gives none."""
+    period = plan.current_period
+    if period is not None and period.deadline is not None:
+        return period.deadline
     try:
-        if found:
-            day, month, year = map(int, found.groups())
-            return date(year, month, day)
-        return datetime.fromisoformat(raw).date()
+        return parse_day(plan.info.deadline)
     except ValueError:
-        raise CannotRun("plan-deadline-invalid", value=raw) from None
+        raise CannotRun("plan-deadline-invalid", value=plan.info.deadline) from None
 
 
 def units_to_remind(plan: Plan, files: list, period: str | None = None) -> list[UnitStatus]:
@@ -107,7 +100,7 @@ def remind_units(
     """
     plan = loaded.plan
     today = today or date.today()
-    deadline = parse_deadline(plan.info.deadline)
+    deadline = plan_deadline(plan)
     if deadline is not None and today <= deadline and not allow_before_deadline:
         raise CannotRun("remind-before-deadline", deadline=deadline.strftime("%d/%m/%Y"))
     run = RemindRun(deadline)
