@@ -90,6 +90,8 @@ FRESH_STATUS = {
     "của tệp điều khiển.",
     "collect": "«Nhận báo cáo» không thực hiện được: Chưa điền «Thư mục báo cáo» ở trang «Cài đặt» "
     "của tệp điều khiển.",
+    "documents": "«Văn bản» không thực hiện được: Chưa điền «Tệp tổng hợp» ở trang «Cài đặt» "
+    "của tệp điều khiển.",
 }
 
 

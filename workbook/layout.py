@@ -99,6 +99,17 @@ BUTTONS: tuple[Button, ...] = (
         "Collect the reports units e-mailed (mailbox XLSYNC_IMAP_*) into the reports folder, the newest "
         "one per unit, then check the reports just received.",
     ),
+    Button(
+        "documents",
+        "Văn bản",
+        "VanBan",
+        "documents_button",
+        "B23",
+        "Làm Báo cáo kết quả, Tờ trình và Quyết định khen thưởng (.docx, thêm PDF nếu có LibreOffice) từ tệp "
+        "tổng hợp, vào «Thư mục văn bản»; lời văn theo mẫu ở «Thư mục mẫu văn bản» nếu có.",
+        "Make the review report, the commendation proposal and decision (.docx, and PDF when LibreOffice is "
+        "installed) from the master into the documents folder; wording from the template folder if set.",
+    ),
 )
 
 BUTTON_WIDTH_PX = 150
@@ -114,12 +125,12 @@ INTRO = (
 )
 DESCRIPTION_COLUMN = "D"  # Vietnamese on the button's row, English on the row below
 
-STATUS_LABEL_CELL = "B24"
+STATUS_LABEL_CELL = "B27"
 STATUS_LABEL = "Trạng thái (status)"
-STATUS_CELL = "D24"  # the message of the last run
-STATUS_TIME_LABEL_CELL = "B25"
+STATUS_CELL = "D27"  # the message of the last run
+STATUS_TIME_LABEL_CELL = "B28"
 STATUS_TIME_LABEL = "Cập nhật lúc (time)"
-STATUS_TIME_CELL = "D25"
+STATUS_TIME_CELL = "D28"
 STATUS_INITIAL = "Chưa chạy lần nào. (Not run yet.)"
 
 
@@ -193,6 +204,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Thư mục chứa bảng chấm điểm các khối gửi về. Để trống: thư mục «cham-diem» cạnh tệp tổng hợp.",
         "The folder holding the blocks' filled score workbooks. Blank: the 'cham-diem' folder beside the master.",
         "D:\\ThiDua\\2025\\cham-diem",
+    ),
+    Setting(
+        "documents_folder",
+        "Thư mục văn bản",
+        "B11",
+        "Nơi ghi Báo cáo, Tờ trình, Quyết định khi bấm «Văn bản». Để trống: thư mục «van-ban» cạnh tệp tổng hợp.",
+        "Where 'Văn bản' writes the report, proposal and decision. Blank: the 'van-ban' folder beside the master.",
+        "D:\\ThiDua\\2025\\van-ban",
+    ),
+    Setting(
+        "templates_folder",
+        "Thư mục mẫu văn bản",
+        "B12",
+        "Mẫu văn bản (.docx) của cơ quan; lần đầu xlsync chép mẫu gốc vào đó để sửa lời văn bằng Word. "
+        "Để trống: dùng mẫu gốc.",
+        "The office's document templates (.docx); the shipped ones are copied there first, to edit in Word. "
+        "Blank: the shipped templates.",
+        "D:\\ThiDua\\mau-van-ban",
     ),
 )
 

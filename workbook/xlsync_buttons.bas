@@ -29,3 +29,7 @@ End Sub
 Public Sub NhanBaoCao()
     RunPython "import xlsync.excel.macros as m; m.collect_button()"
 End Sub
+
+Public Sub VanBan()
+    RunPython "import xlsync.excel.macros as m; m.documents_button()"
+End Sub

@@ -1455,6 +1455,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Không có LibreOffice: chỉ ghi văn bản .docx, chưa chuyển sang PDF.",
         "LibreOffice not found: the .docx documents are written, not converted to PDF.",
     ),
+    "macro-documents-refused": (
+        "Chưa làm văn bản: sổ tổng hợp có {errors} lỗi, {warnings} cảnh báo ở số liệu đưa vào tổng hợp. Hãy mở sổ "
+        "tổng hợp, bấm «Tính tỷ lệ đạt» nếu đã sửa số liệu, rồi «Kiểm tra» để xem các ô cần sửa.",
+        "No documents made: the master has {errors} errors, {warnings} warnings in the figures of the totals. "
+        "Open the master, click 'Tính tỷ lệ đạt' if figures were corrected, then 'Kiểm tra' to see the cells to fix.",
+    ),
 }
 
 
