@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-from test_excel_buttons import BY_UNIT, CONTROL, POOR_T01, control_with, edited, status
-from xlsync.jobs.demo import DemoRun, run_demo
+# The demo round, the control workbook and a private copy of the round are those of the other buttons' tests.
+from test_excel_buttons import BY_UNIT, CONTROL, POOR_T01, control_path, control_with, demo, edited, folder, status  # noqa: F401
 from xlsync.workbook import layout
 from xlwings_harness import book_from_xlsx
 
@@ -17,23 +16,6 @@ from xlsync.excel import macros  # noqa: E402  (after test_excel_buttons set up 
 from xlsync.excel.control import STATUS_FILLS  # noqa: E402
 
 DOCUMENT_NAMES = ["bao-cao-ket-qua-thi-dua.docx", "to-trinh-de-nghi-khen-thuong.docx", "quyet-dinh-khen-thuong.docx"]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    return run_demo(tmp_path_factory.mktemp("round") / "demo")
-
-
-@pytest.fixture(scope="module")
-def control_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from xlsync.io.control_workbook import build_control_workbook
-
-    return build_control_workbook(tmp_path_factory.mktemp("control") / "xlsync.xlsm")
-
-
-@pytest.fixture
-def folder(demo: DemoRun, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(demo.folder, tmp_path / "round"))
 
 
 def test_the_button_is_on_the_control_sheet_below_the_others():
