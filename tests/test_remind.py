@@ -105,17 +105,21 @@ def test_exactly_the_missing_and_wrong_units_are_reminded_once_a_day(cli, office
     assert rows[1].split(",")[1:5] == ["T03", "Thôn 3", "thon03@sontay.example.com", "Có lỗi"]
 
 
-def test_nothing_is_sent_before_the_deadline_unless_allowed(cli, office, plan, monkeypatch):
-    plan_with_deadline(plan, office, "31/12/2099")
+def remind_with_deadline(cli, office, plan, monkeypatch, deadline: str, *options: str) -> tuple[int, str, int]:
+    """Exit status, stderr and how many messages the server received, for a plan with this deadline."""
+    plan_with_deadline(plan, office, deadline)
     with running_server() as server:
         smtp_settings(monkeypatch, server)
-        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
-        assert code == 2
-        assert "Chưa đến hạn nộp báo cáo (31/12/2099): chưa nhắc đơn vị nào." in err
-        assert server.handler.messages == []
-        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx", "--allow-before-deadline")
-        assert code == 0, out + err
-        assert len(server.handler.messages) == 2
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx", *options)
+    return code, err, len(server.handler.messages)
+
+
+def test_nothing_is_sent_before_the_deadline_unless_allowed(cli, office, plan, monkeypatch):
+    code, err, sent = remind_with_deadline(cli, office, plan, monkeypatch, "31/12/2099")
+    assert (code, sent) == (2, 0)
+    assert "Chưa đến hạn nộp báo cáo (31/12/2099): chưa nhắc đơn vị nào." in err
+    code, err, sent = remind_with_deadline(cli, office, plan, monkeypatch, "31/12/2099", "--allow-before-deadline")
+    assert (code, sent) == (0, 2), err
 
 
 def test_a_dry_run_writes_the_reminders_and_sends_nothing(cli, office):
@@ -127,10 +131,6 @@ def test_a_dry_run_writes_the_reminders_and_sends_nothing(cli, office):
 
 
 def test_a_deadline_that_is_not_a_date_refuses_to_remind(cli, office, plan, monkeypatch):
-    plan_with_deadline(plan, office, "cuối tháng")
-    with running_server() as server:
-        smtp_settings(monkeypatch, server)
-        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
-        assert code == 2
-        assert server.handler.messages == []
+    code, err, sent = remind_with_deadline(cli, office, plan, monkeypatch, "cuối tháng")
+    assert (code, sent) == (2, 0)
     assert "cuối tháng" in err

@@ -12,16 +12,15 @@ import base64
 import contextlib
 import imaplib
 import logging
-import os
 import re
 import ssl
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Iterator, Literal, Mapping
 
 from xlsync.core.issues import CannotRun
-from xlsync.io.mail.settings import keyring_password
+from xlsync.io.mail.settings import keyring_password, values_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +76,7 @@ class ImapSettings:
 
         Without a password the system keyring is asked (service ``xlsync-imap``, account = user).
         """
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown IMAP setting(s): {', '.join(unknown)}")
-        source = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for name, variable in IMAP_ENV_VARIABLES.items():
-            raw = source.get(variable, "")
-            value = raw if name == "password" else raw.strip()
-            if value:
-                values[name] = value
-        values.update({name: value for name, value in overrides.items() if value is not None})
+        values = values_from_env(cls, IMAP_ENV_VARIABLES, environ, overrides)
         for name in ("host", "user"):
             if not values.get(name):
                 raise CannotRun("imap-setting-missing", variable=IMAP_ENV_VARIABLES[name])

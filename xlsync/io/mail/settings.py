@@ -77,18 +77,7 @@ class SmtpSettings:
         (service ``xlsync-smtp``, account = user).  Without ``mail_from``, a
         user name that is an address is used.
         """
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown SMTP setting(s): {', '.join(unknown)}")
-        source = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for name, variable in ENV_VARIABLES.items():
-            raw = source.get(variable, "")
-            value = raw if name == "password" else raw.strip()  # a password may end in a space
-            if value:
-                values[name] = value
-        values.update({name: value for name, value in overrides.items() if value is not None})
+        values = values_from_env(cls, ENV_VARIABLES, environ, overrides)
 
         if not values.get("host"):
             raise CannotRun("smtp-setting-missing", variable=ENV_VARIABLES["host"])
@@ -104,6 +93,24 @@ class SmtpSettings:
             if not values["password"]:
                 raise CannotRun("smtp-password-missing", user=user, service=KEYRING_SERVICE)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def values_from_env(settings: type, variables: Mapping[str, str], environ: Mapping[str, str] | None,
+                    overrides: Mapping[str, object]) -> dict[str, object]:
+    """The fields of ``settings`` given by the environment ``variables`` (field → variable), with
+    ``overrides`` (field → value; None = not given) winning."""
+    unknown = sorted(set(overrides) - {f.name for f in fields(settings)})
+    if unknown:
+        raise TypeError(f"unknown {settings.__name__} field(s): {', '.join(unknown)}")
+    source = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, variable in variables.items():
+        raw = source.get(variable, "")
+        value = raw if name == "password" else raw.strip()  # a password may end in a space
+        if value:
+            values[name] = value
+    values.update({name: value for name, value in overrides.items() if value is not None})
+    return values
 
 
 def keyring_password(user: str, service: str = KEYRING_SERVICE) -> str | None:
