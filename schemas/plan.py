@@ -112,6 +112,16 @@ PERIOD_TARGETS = pa.DataFrameSchema(
 )
 
 # «Đổi mã đơn vị»: a code joins one unit only; «Từ kỳ» is checked against the periods by the reader.
+UNIT_CODE_CHANGES = pa.DataFrameSchema(
+    {
+        "Mã cũ": _text(unique=True),
+        "Mã mới": _text(),
+        "Từ kỳ": _text(),
+        "Ghi chú": _text(required=False),
+    },
+    name="Đổi mã đơn vị",
+)
+
 CRITERION_KINDS = tuple(k.value for k in CriterionKind)
 QUANT_RULES = tuple(r.value for r in QuantRule)
 QUOTA_BASES = tuple(b.value for b in QuotaBase)

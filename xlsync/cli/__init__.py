@@ -26,6 +26,8 @@ COMMANDS = {
                     "Tổng hợp báo cáo của các đơn vị thành sổ tổng hợp."),
     "demo": ("xlsync.cli.consolidating", "demo",
              "Chạy thử toàn bộ quy trình trên kế hoạch mẫu (Kế hoạch 51/KH-UBND xã Sơn Tây 2024)."),
+    "history": ("xlsync.cli.history", "history",
+                "Lập sổ diễn biến chỉ tiêu qua các kỳ, so với cùng kỳ và kế hoạch năm, từ các sổ tổng hợp."),
     "score": ("xlsync.cli.scoring", "score",
               "Chấm điểm, xếp hạng các đơn vị trong từng khối thi đua và đề nghị khen thưởng."),
     "send": ("xlsync.cli.sending", "send", "Gửi sổ tổng hợp MASTER qua email tới Nơi nhận của kế hoạch."),
@@ -79,6 +81,8 @@ def main() -> None:
       xlsync collect --reply            nhận báo cáo qua email, trả lời kết quả kiểm tra
       xlsync remind                     nhắc đơn vị chưa nộp hoặc báo cáo còn lỗi
       xlsync send tong-hop.xlsx         gửi sổ tổng hợp cho Nơi nhận của kế hoạch
+      xlsync history nam-2023.xlsx nam-2024.xlsx --out dien-bien.xlsx
+                                        so sánh các kỳ, cùng kỳ năm trước, kế hoạch năm
       xlsync documents tong-hop.xlsx --pdf
                                         làm Báo cáo, Tờ trình, Quyết định (.docx, PDF)
       xlsync gsheets push               mỗi đơn vị một Google Sheet để nhập báo cáo

@@ -107,7 +107,10 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     that did not submit), the master workbook tong-hop.xlsx and annotated
     copies of the reports with problems in kiem-tra/; then a score workbook
     per emulation block filled with example scores (cham-diem/), scored into
-    the master's «Chấm điểm» and «Xếp hạng» sheets.
+    the master's «Chấm điểm» and «Xếp hạng» sheets. Last, example masters of
+    the previous year, the first six months and the year (vi-du-*.xlsx,
+    marked «Ví dụ») and their history workbook dien-bien.xlsx, with the
+    table of the year against the previous one.
     """
     from xlsync.cli.render import print_consolidation, progress
     from xlsync.jobs.demo import run_demo
@@ -126,4 +129,10 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
 
         print_ranking(run.scoring, lang)
         say(text("score-sheets-written", lang, path=run.score_folder), err=False)
+    if run.history is not None:
+        from xlsync.cli.history import print_history_table
+
+        print_history_table(run.history, lang)
+        say(text("history-written", lang, path=run.history_path, indicators=len(run.history.rows),
+                 count=len(run.history.periods), periods=", ".join(p.name for p in run.history.periods)), err=False)
     return 0

@@ -980,6 +980,45 @@ RECORDS: dict[str, Entry] = {
         "Không tự mở được «{file}» ở đây; hãy mở tệp đó trong Excel rồi bấm lại nút.",
         "'{file}' cannot be opened from here; open it in Excel and click the button again.",
     ),
+    # --- history: masters of several periods side by side --------------------
+    "history-period-twice": Entry(
+        E,
+        "Hai sổ tổng hợp cùng kỳ {period}: «{file}» và «{other}». Chỉ đưa một sổ cho mỗi kỳ.",
+        "Two masters of the same period {period}: '{file}' and '{other}'. Give one master per period.",
+    ),
+    "history-indicator-renamed": Entry(
+        W,
+        "Chỉ tiêu {code} đổi tên: «{old}» ({before}) thành «{new}» ({after}). Vẫn ghép theo mã; "
+        "hãy xem có còn là cùng một chỉ tiêu không.",
+        "Indicator {code} was renamed: '{old}' ({before}) to '{new}' ({after}). Still matched by code; "
+        "check that it is still the same indicator.",
+    ),
+    "history-measure-changed": Entry(
+        W,
+        "Chỉ tiêu {code} đổi đơn vị tính: «{old}» ({before}) thành «{new}» ({after}); không so sánh hai kỳ này.",
+        "Indicator {code} changed its unit of measure: '{old}' ({before}) to '{new}' ({after}); "
+        "these periods are not compared.",
+    ),
+    "history-target-changed": Entry(
+        I,
+        "Chỉ tiêu {code} đổi kế hoạch: {old} ({before}) thành {new} ({after}).",
+        "Indicator {code} has another target: {old} ({before}), then {new} ({after}).",
+    ),
+    "history-units-merged": Entry(
+        I,
+        "Kỳ {period}: số liệu của {old} được cộng vào đơn vị {unit} (trang «Đổi mã đơn vị» của kế hoạch).",
+        "Period {period}: the figures of {old} are added up into unit {unit} (the plan's 'Đổi mã đơn vị' sheet).",
+    ),
+    "unit-change-period-unknown": Entry(
+        E,
+        "Ô {cell}: «{value}» không phải mã kỳ nào (ví dụ 2024, 2024-6T hoặc một mã ở trang «Kỳ báo cáo»).",
+        "Cell {cell}: '{value}' is not a period code (e.g. 2024, 2024-6T or a code of the 'Kỳ báo cáo' sheet).",
+    ),
+    "history-out-is-master": Entry(
+        E,
+        "«{file}» là một sổ tổng hợp đang đọc, không ghi đè lên nó. Hãy chọn tên khác cho --out.",
+        "'{file}' is one of the masters being read; it is never overwritten. Choose another name for --out.",
+    ),
 }
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -1461,6 +1500,34 @@ TEXT: dict[str, tuple[str, str]] = {
         "No documents made: the master has {errors} errors, {warnings} warnings in the figures of the totals. "
         "Open the master, click 'Tính tỷ lệ đạt' if figures were corrected, then 'Kiểm tra' to see the cells to fix.",
     ),
+    # --- history workbook and command ---
+    "history-title": ("DIỄN BIẾN CÁC CHỈ TIÊU THI ĐUA QUA CÁC KỲ", "INDICATORS ACROSS PERIODS"),
+    "history-same-period-title": (
+        "SO SÁNH VỚI CÙNG KỲ NĂM TRƯỚC", "COMPARED WITH THE SAME PERIOD OF THE PREVIOUS YEAR"),
+    "history-plan-title": ("SO SÁNH VỚI KẾ HOẠCH NĂM", "COMPARED WITH THE ANNUAL TARGET"),
+    "history-sources": ("Lập từ {count} sổ tổng hợp: {files}.", "Made from {count} masters: {files}."),
+    "history-no-pairs": (
+        "Không có kỳ nào có sổ tổng hợp của cùng kỳ năm trước.",
+        "No period has a master of the same period of the previous year."),
+    "history-merges-none": (
+        "Không có đơn vị đổi mã trong các kỳ này.", "No unit changed its code in these periods."),
+    "history-rule-cumulative": (
+        "Lũy kế: 100 × thực hiện / kế hoạch năm", "Cumulative: 100 × actual / annual target"),
+    "history-rule-direct": (
+        "So sánh trực tiếp, như tỷ lệ đạt", "Compared directly, as attainment"),
+    "history-rule-pass": ("Đạt/Chưa đạt", "Achieved or not"),
+    "history-plan-note": (
+        "Kế hoạch năm: của sổ tổng hợp cả năm cùng năm nếu có, nếu không thì của chính sổ đó. Tổng và đếm: "
+        "lũy kế so với kế hoạch năm; tỷ lệ, bình quân, giá trị: so sánh trực tiếp.",
+        "Annual target: that of the whole year's master of the same year if given, else the master's own. "
+        "Sums and counts: cumulative against the annual target; rates, averages, values: compared directly."),
+    "history-written": (
+        "Đã ghi sổ diễn biến {path}: {indicators} chỉ tiêu, {count} kỳ ({periods}).",
+        "History workbook written to {path}: {indicators} indicators, {count} periods ({periods})."),
+    "history-table-caption": (
+        "{current} so với {previous}:", "{current} against {previous}:"),
+    "col-change": ("Tăng/giảm", "Change"),
+    "col-change-percent": ("Tăng/giảm (%)", "Change (%)"),
 }
 
 

@@ -123,6 +123,7 @@ class Sheets:
     AWARDS = "Khen thưởng"
     PERIODS = "Kỳ báo cáo"  # optional: the round's periods (xlsync.core.periods)
     PERIOD_TARGETS = "Chỉ tiêu theo kỳ"  # optional: a target for one period
+    UNIT_CODE_CHANGES = "Đổi mã đơn vị"  # optional: units merged or renamed, for history
 
 
 class Labels:
@@ -147,6 +148,7 @@ class Labels:
     )
     PERIODS = (("Mã kỳ", "Tên kỳ"), ("Từ ngày", "Đến ngày", "Hạn nộp", "Ghi chú"))
     PERIOD_TARGETS = (("Mã chỉ tiêu", "Mã kỳ", "Kế hoạch"), ("Ghi chú",))
+    UNIT_CODE_CHANGES = (("Mã cũ", "Mã mới", "Từ kỳ"), ("Ghi chú",))
 
 
 class InfoKeys:
@@ -241,6 +243,21 @@ class PeriodTarget:
     row: int = -1
 
 
+@dataclass(frozen=True, slots=True)
+class UnitCodeChange:
+    """A unit code that changed (sheet «Đổi mã đơn vị»): from period ``since`` on, ``old`` is part of ``new``.
+
+    Villages that merge keep one code or take a new one; history adds up the
+    old units of earlier periods into the new one (xlsync.core.history.units).
+    """
+
+    old: str
+    new: str
+    since: str  # a period code
+    note: str = ""
+    row: int = -1
+
+
 @dataclass(slots=True)
 class PlanInfo:
     plan_id: str = ""
@@ -269,6 +286,7 @@ class Plan:
     award_rules: list[AwardRule] = field(default_factory=list)  # sheet «Khen thưởng», optional
     period_table: tuple[Period, ...] = ()  # sheet «Kỳ báo cáo», optional: see `periods`
     period_targets: list[PeriodTarget] = field(default_factory=list)  # sheet «Chỉ tiêu theo kỳ», optional
+    unit_code_changes: list[UnitCodeChange] = field(default_factory=list)  # sheet «Đổi mã đơn vị», optional
     source: str = ""
     # (identity of the element and unit tables, their fingerprint): every report of a run asks for it.
     _fingerprint: tuple[tuple[int, int], str] | None = field(default=None, repr=False, compare=False)

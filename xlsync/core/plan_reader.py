@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from xlsync.core.history.units import read_unit_code_changes
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import Kind, format_number, parse_pass_fail
 from xlsync.core.plan import (
@@ -61,6 +62,8 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     periods_sheet = sheet_table(Sheets.PERIODS, Labels.PERIODS, plan_schemas.PERIODS, required=False)
     period_targets_sheet = sheet_table(Sheets.PERIOD_TARGETS, Labels.PERIOD_TARGETS, plan_schemas.PERIOD_TARGETS,
                                        required=False)
+    unit_changes_sheet = sheet_table(Sheets.UNIT_CODE_CHANGES, Labels.UNIT_CODE_CHANGES,
+                                     plan_schemas.UNIT_CODE_CHANGES, required=False)
 
     plan = Plan(info=info, source=workbook.source)
     plan.elements = _read_elements(elements_sheet)
@@ -77,6 +80,7 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     plan.period_table = read_periods(periods_sheet, issues)
     settle_current_period(plan, _info_cell(info_sheet, InfoKeys.PERIOD), issues)
     plan.period_targets = read_period_targets(period_targets_sheet, plan, left_out_indicators, issues, _unit_target)
+    plan.unit_code_changes = read_unit_code_changes(unit_changes_sheet, plan, issues)  # after the periods
     issues.extend(_check_unit_types(elements_sheet, plan))
     issues.extend(_conflicting_targets(plan, indicators_sheet))
     return plan, issues

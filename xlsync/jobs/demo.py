@@ -5,19 +5,24 @@ reports filled with seeded example figures (one unit with deliberate
 mistakes, one unit that did not submit); validation; consolidation into
 ``tong-hop.xlsx``; annotated copies of the reports with problems; then a
 score workbook per emulation block, filled with seeded example scores, and
-scoring, so the master also holds «Chấm điểm» and «Xếp hạng».
+scoring, so the master also holds «Chấm điểm» and «Xếp hạng».  Last, the
+history: example masters of the year before and of the first six months
+(synthetic, marked «Ví dụ»; a village that merged into another in the year),
+and the history workbook of the three masters.
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xlsync.core.consolidate import Consolidation, expected_units
-from xlsync.core.example_data import example_values
+from xlsync.core.example_data import MERGED_VILLAGE, example_consolidation, example_values, mid_year_values, \
+    previous_year_plan, previous_year_values, split_values
+from xlsync.core.history.build import History
 from xlsync.core.numbers import format_number
-from xlsync.core.plan import Plan
+from xlsync.core.plan import Plan, UnitCodeChange
 from xlsync.core.scoring.example import example_scores
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.core.scoring.template import score_layout
@@ -30,11 +35,15 @@ from xlsync.io.report_fill import fill_template
 from xlsync.io.score_fill import fill_score_template
 from xlsync.io.xlsx_read import iter_workbook_paths
 from xlsync.jobs.consolidate import consolidate_paths
+from xlsync.jobs.history import write_history_file
 from xlsync.jobs.score import SCORE_FOLDER, score_workbooks, write_score_templates
 from xlsync.jobs.setup import REPORTS_FOLDER, TEMPLATES_FOLDER, template_name, write_templates
 from xlsync.jobs.validate import Progress
 
 MASTER_NAME = "tong-hop.xlsx"
+HISTORY_NAME = "dien-bien.xlsx"
+MASTER_NAMES = {"year": "vi-du-tong-hop-nam-{year}.xlsx", "half": "vi-du-tong-hop-6-thang-{year}.xlsx"}
+MERGED_SHARE = 0.55  # the part of today's Thôn 10 that was Thôn 10 before Thôn 11 joined it
 FEEDBACK_FOLDER = "kiem-tra"
 SCORE_TEMPLATES_FOLDER = "mau-cham-diem"
 UNIT_WITH_MISTAKES = "T03"
@@ -51,6 +60,8 @@ class DemoRun:
     feedback: list[Path]
     scoring: ScoringResult | None = None
     score_folder: Path | None = None
+    history: History | None = None
+    history_path: Path | None = None
 
 
 def typed_like_a_person(values: dict[str, object]) -> dict[str, object]:
@@ -93,7 +104,8 @@ def run_demo(folder: str | Path, seed: int = 2024, progress: Progress | None = N
     scoring = None
     if plan.criteria:
         scoring = score_demo_blocks(folder, plan, result, master, seed)
-    return DemoRun(folder, master, result, feedback, scoring, folder / SCORE_FOLDER)
+    history = history_demo(folder, plan, seed)
+    return DemoRun(folder, master, result, feedback, scoring, folder / SCORE_FOLDER, history, folder / HISTORY_NAME)
 
 
 def score_demo_blocks(folder: Path, plan: Plan, consolidation: Consolidation, master: Path,
@@ -110,3 +122,33 @@ def score_demo_blocks(folder: Path, plan: Plan, consolidation: Consolidation, ma
     scoring = score_workbooks(iter_workbook_paths([filled]), plan, consolidation)
     write_master(consolidation, master, scoring=scoring)
     return scoring
+
+
+def history_demo(folder: Path, plan: Plan, seed: int) -> History:
+    """Example masters of the year before, the first six months and the year, then their history.
+
+    All three are made from example figures of every unit (not from the round's reports, where a
+    unit is missing), so the periods compare like with like.
+    """
+    units = expected_units(plan)
+    year_end = {unit.code: example_values(plan, unit, seed) for unit in units}
+    mid_year = {unit.code: mid_year_values(plan, unit, values, seed)
+                for unit, values in zip(units, year_end.values())}
+    earlier_plan = previous_year_plan(plan)
+    earlier = {unit.code: previous_year_values(plan, unit, year_end[unit.code], seed) for unit in units}
+    old, _, joined = MERGED_VILLAGE
+    earlier[joined], earlier[old] = split_values(plan, earlier[joined], MERGED_SHARE)
+    year = int(plan.info.year)
+    example_plan = replace(plan, info=replace(plan.info, title=f"{plan.info.title} (Ví dụ)"))
+    mid_plan = replace(example_plan, info=replace(example_plan.info, period=f"6 tháng đầu năm {year}"))
+    masters = [
+        write_master(example_consolidation(earlier_plan, earlier_plan.info.period, earlier),
+                     folder / MASTER_NAMES["year"].format(year=year - 1)),
+        write_master(example_consolidation(mid_plan, mid_plan.info.period, mid_year),
+                     folder / MASTER_NAMES["half"].format(year=year)),
+        write_master(example_consolidation(example_plan, f"Năm {year}", year_end),
+                     folder / MASTER_NAMES["year"].format(year=year)),
+    ]
+    merged = UnitCodeChange(old=old, new=joined, since=str(year), note="Ví dụ")
+    history_plan = replace(plan, unit_code_changes=[*plan.unit_code_changes, merged])
+    return write_history_file(masters, history_plan, folder / HISTORY_NAME)

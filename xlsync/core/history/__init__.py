@@ -1,0 +1,1 @@
+"""History across reporting periods: masters of any periods and years, side by side."""
