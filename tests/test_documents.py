@@ -375,3 +375,17 @@ def test_the_shipped_templates_are_what_the_script_builds(tmp_path):
         shipped = Path(documents_io.shipped_template(next(k for k in DocumentKind if k.template_name == built.name)))
         with zipfile.ZipFile(built) as new, zipfile.ZipFile(shipped) as old:
             assert new.read("word/document.xml") == old.read("word/document.xml"), built.name
+
+
+def test_the_demo_writes_the_three_documents_beside_its_master(demo, monkeypatch):
+    from xlsync.cli.consolidating import demo_documents
+    from xlsync.jobs import documents as documents_job
+
+    monkeypatch.setattr(documents_job, "find_soffice", lambda: None)  # the PDF part is the test above
+
+    outcome = demo_documents(demo)
+
+    assert outcome.documents == [demo.folder / "van-ban" / name for name in (
+        "bao-cao-ket-qua-thi-dua.docx", "to-trinh-de-nghi-khen-thuong.docx", "quyet-dinh-khen-thuong.docx")]
+    assert outcome.pdf_skipped and outcome.pdfs == [] and outcome.pdf_problem is None
+    assert all(path.stat().st_size > 10_000 for path in outcome.documents)

@@ -14,6 +14,7 @@ from xlwings_harness import book_from_xlsx
 
 from xlsync.excel import macros  # noqa: E402  (after test_excel_buttons set up xlwings' remote engine)
 from xlsync.excel.control import STATUS_FILLS  # noqa: E402
+from xlsync.jobs import documents as documents_job  # noqa: E402
 
 DOCUMENT_NAMES = ["bao-cao-ket-qua-thi-dua.docx", "to-trinh-de-nghi-khen-thuong.docx", "quyet-dinh-khen-thuong.docx"]
 
@@ -29,7 +30,7 @@ def test_the_button_is_on_the_control_sheet_below_the_others():
 
 def test_the_button_writes_the_documents_beside_the_master(folder: Path, control_path: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(macros, "find_soffice", lambda: None)  # as on an office PC without LibreOffice
+    monkeypatch.setattr(documents_job, "find_soffice", lambda: None)  # as on an office PC without LibreOffice
     master = folder / "tong-hop.xlsx"
     filled = control_with(control_path, tmp_path, master_path=str(master), plan_path=str(folder / "ke-hoach.xlsx"),
                           templates_folder=str(folder / "mau-van-ban"))

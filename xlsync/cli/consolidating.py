@@ -118,6 +118,7 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     lang = current_lang(lang)
     with progress(20, text("reading", lang)) as advance:
         run = run_demo(folder, seed, progress=advance)
+    documents = demo_documents(run)
     if quiet:
         click.echo(str(run.master))
         return 0
@@ -129,6 +130,11 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
 
         print_ranking(run.scoring, lang)
         say(text("score-sheets-written", lang, path=run.score_folder), err=False)
+    if documents is not None:
+        from xlsync.jobs.documents import outcome_lines
+
+        for line in outcome_lines(documents, lang):
+            say(line, err=False)
     if run.history is not None:
         from xlsync.cli.history import print_history_table
 
@@ -136,3 +142,12 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
         say(text("history-written", lang, path=run.history_path, indicators=len(run.history.rows),
                  count=len(run.history.periods), periods=", ".join(p.name for p in run.history.periods)), err=False)
     return 0
+
+
+def demo_documents(run):
+    """The report, proposal and decision of the demo round (PDF too when LibreOffice is installed)."""
+    if run.scoring is None:
+        return None
+    from xlsync.jobs.documents import write_documents_beside
+
+    return write_documents_beside(run.master, run.consolidation.plan)

@@ -43,13 +43,12 @@ from xlsync.excel.write_back import write_recomputation
 from xlsync.excel.target import (
     CHECK, RECOMPUTE, book_folder, is_master_book, plan_for, required_setting, target_book,
 )
-from xlsync.io.documents import find_soffice
 from xlsync.io.gsheets.registry import SheetRegistry
 from xlsync.io.mail.settings import SmtpSettings
 from xlsync.io.plan_source import LoadedPlan
 from xlsync.io.xlsx_read import iter_workbook_paths
 from xlsync.jobs.consolidate import consolidate_paths
-from xlsync.jobs.documents import DOCUMENTS_FOLDER, DocumentsOutcome, outcome_lines, write_documents
+from xlsync.jobs.documents import DocumentsOutcome, outcome_lines, write_documents_beside
 from xlsync.jobs.score import SCORE_FOLDER, score_paths
 from xlsync.jobs.send import SendOutcome, send_master
 from xlsync.jobs.workbook_check import check_workbook_data
@@ -273,23 +272,20 @@ def documents_book(book: xw.Book) -> Outcome:
     settings = read_settings(book)
     master = required_setting(settings, "master_path")
     plan = plan_for(settings, Path(master).parent).require_usable()
-    folder = settings.get("documents_folder") or str(Path(master).parent / DOCUMENTS_FOLDER)
-    pdf = find_soffice() is not None
-    outcome = write_documents(master, plan, folder, pdf=pdf, templates=settings.get("templates_folder") or None)
-    return documents_outcome(outcome, pdf)
+    outcome = write_documents_beside(master, plan, settings.get("documents_folder") or None,
+                                     settings.get("templates_folder") or None)
+    return documents_outcome(outcome)
 
 
-def documents_outcome(outcome: DocumentsOutcome, pdf: bool) -> Outcome:
+def documents_outcome(outcome: DocumentsOutcome) -> Outcome:
     if outcome.blocking:
         errors = sum(1 for issue in outcome.blocking if issue.is_error)
         return Outcome(text("macro-documents-refused", errors=errors, warnings=len(outcome.blocking) - errors),
                        "error")
     parts = outcome_lines(outcome)
-    if not pdf:
-        parts.append(text("documents-no-pdf"))
     if outcome.pdf_problem is not None:
         parts.append(outcome.pdf_problem.message(current_lang()))
-    complete = pdf and outcome.pdf_problem is None and not outcome.without_ranking
+    complete = not (outcome.pdf_skipped or outcome.pdf_problem or outcome.without_ranking)
     return Outcome(" ".join(parts), "ok" if complete else "warning")
 
 

@@ -22,7 +22,8 @@ from xlsync.core.issues import CannotRun, Issue
 from xlsync.core.master.check import blocking_issues
 from xlsync.core.messages import text
 from xlsync.core.plan import Plan
-from xlsync.io.documents import convert_to_pdf, render_document, template_for, write_shipped_templates
+from xlsync.io.documents import convert_to_pdf, find_soffice, render_document, template_for, \
+    write_shipped_templates
 from xlsync.io.xlsx_read import read_workbook
 from xlsync.jobs.send import check_master_for_sending
 
@@ -40,6 +41,7 @@ class DocumentsOutcome:
     templates_written: list[Path] = field(default_factory=list)  # shipped templates copied to --templates
     without_ranking: list[DocumentKind] = field(default_factory=list)  # left out: the units were not scored
     pdf_problem: CannotRun | None = None  # the documents are written, their PDF could not be made
+    pdf_skipped: bool = False  # PDF wanted if LibreOffice is installed, and it is not
 
     @property
     def exit_code(self) -> int:
@@ -57,7 +59,7 @@ def write_documents(
     out: str | Path,
     *,
     kinds: Iterable[DocumentKind] = ALL_KINDS,
-    pdf: bool = False,
+    pdf: bool | None = False,
     templates: str | Path | None = None,
     allow_warnings: bool = False,
     year: int | None = None,
@@ -68,8 +70,9 @@ def write_documents(
     lacks are copied there first, and the documents are made from its
     copies.  A document that needs the ranking is refused when the master
     has none, unless every document was asked for: then it is left out and
-    named in the outcome.  ``year`` is the year of the date line (default:
-    this year).
+    named in the outcome.  ``pdf`` None: PDF too when LibreOffice is
+    installed (the demo, the Excel button).  ``year`` is the year of the
+    date line (default: this year).
     """
     master_path = Path(master_path)
     if not master_path.is_file():
@@ -93,12 +96,22 @@ def write_documents(
     for kind in kinds:
         target = out / f"{OUTPUT_STEMS[kind]}.docx"
         outcome.documents.append(render_document(template_for(kind, templates), context, target))
+    if pdf is None:
+        pdf = find_soffice() is not None
+        outcome.pdf_skipped = not pdf
     if pdf and outcome.documents:
         try:
             outcome.pdfs = convert_to_pdf(outcome.documents, out)
         except CannotRun as problem:  # the .docx files stand on their own: say so, keep them
             outcome.pdf_problem = problem
     return outcome
+
+
+def write_documents_beside(master_path: str | Path, plan: Plan, folder: str | Path | None = None,
+                           templates: str | Path | None = None) -> DocumentsOutcome:
+    """Every document into ``folder`` (default: van-ban beside the master), as PDF too when LibreOffice is there."""
+    folder = folder or Path(master_path).parent / DOCUMENTS_FOLDER
+    return write_documents(master_path, plan, folder, pdf=None, templates=templates)
 
 
 def _ranking_sheet(names: list[str]) -> list[str]:
@@ -120,4 +133,6 @@ def outcome_lines(outcome: DocumentsOutcome, lang: str | None = None) -> list[st
         lines.append(text("documents-without-ranking", lang))
     if outcome.pdfs:
         lines.append(text("documents-pdf-written", lang, files=", ".join(path.name for path in outcome.pdfs)))
+    if outcome.pdf_skipped:
+        lines.append(text("documents-no-pdf", lang))
     return lines
