@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from xlsync.cli.options import (
@@ -71,4 +74,34 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
     else:
         print_records(report.issues, len(run.files), lang, units=unit_names(f.report for f in run.files),
                       full_list=[copies_line(feedback_dir, "--feedback", lang)])
-    return report.exit_code
+    return exit_now(report.exit_code)
+
+
+def exit_now(code: int) -> int:
+    """End the `xlsync` process with ``code`` once everything it wrote is out, skipping the interpreter's
+    clean-up: freeing every object of pandas and of the run one by one costs a tenth of a second for one
+    report and more for many, and the system frees the memory at once.
+
+    Only when this process is the `xlsync` program (not a test or a macro calling the command inside
+    its own process), every worker process has ended, no other thread runs, and the output streams
+    flush; otherwise ``code`` is returned for the usual exit.  Every file the run wrote was closed
+    when written (atomically), so nothing written is lost.
+    """
+    if os.path.basename(sys.argv[0]) != "xlsync" or _others_running():
+        return code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: the usual exit says so
+        return code
+    os._exit(code)
+
+
+def _others_running() -> bool:
+    """A worker process or another thread still running (only what this run imported can have started one)."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None and multiprocessing.active_children():
+        return True
+    threading = sys.modules.get("threading")
+    return threading is not None and any(
+        thread.is_alive() and thread is not threading.main_thread() for thread in threading.enumerate())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from xlsync.cli.checking import exit_now
 from xlsync.cli.options import (
     credentials_option,
     edge,
@@ -81,7 +82,7 @@ def consolidate(sources: tuple[str, ...], plan_path: str | None, out: str, perio
                       full_list=full_list)
         print_consolidation(run.consolidation, out, lang)
         _print_feedback(run, lang)
-    return run.report.exit_code
+    return exit_now(run.report.exit_code)
 
 
 def _print_feedback(run, lang: str) -> None:
