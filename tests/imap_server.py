@@ -89,9 +89,9 @@ class ImapServer:
         client = self.client()
         try:
             if folder != "INBOX":
-                client.create(folder)
+                client.create(_quoted(folder))  # NO when it exists already: fine
             internal = imaplib.Time2Internaldate(when) if when is not None else None
-            status, data = client.append(folder, None, internal, raw)
+            status, data = client.append(_quoted(folder), None, internal, raw)
             assert status == "OK", data
             return int(data[0].split(b"APPENDUID ")[1].split(b" ")[1].rstrip(b"]"))
         finally:
@@ -101,7 +101,7 @@ class ImapServer:
         """Each message's flags, by UID (to see that reading left them alone)."""
         client = self.client()
         try:
-            client.select(folder, readonly=True)
+            client.select(_quoted(folder), readonly=True)
             status, data = client.uid("FETCH", "1:*", "(UID FLAGS)")
             found = {}
             for line in data:
@@ -116,13 +116,18 @@ class ImapServer:
         """Delete every message of ``folder`` (between tests sharing the server)."""
         client = self.client()
         try:
-            client.select(folder)
+            client.select(_quoted(folder))
             status, data = client.search(None, "ALL")
             if data and data[0]:
                 client.store(b",".join(data[0].split()).decode(), "+FLAGS", "(\\Deleted)")
                 client.expunge()
         finally:
             client.logout()
+
+
+def _quoted(folder: str) -> str:
+    """imaplib sends a name as given: one with a space must be quoted by the caller."""
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _free_port() -> int:

@@ -296,3 +296,58 @@ def test_folder_names_are_sent_in_modified_utf7():
     assert encode_folder_name("INBOX") == "INBOX"
     assert encode_folder_name("Báo cáo") == "B&AOE-o c&AOE-o"
     assert encode_folder_name("A&B") == "A&-B"
+
+
+# --- one folder of its own per test below, so the first run's INBOX stays as it was --------------
+
+
+def collect_cli(cli, folder: str, *options: str):
+    return cli("collect", "--out", "bao-cao", "--folder", folder, *options)
+
+
+def test_a_newer_report_in_a_later_run_replaces_the_current_one_which_is_kept(cli, imap_env, demo, tmp_path):
+    folder = "Báo cáo đến"  # a folder named in Vietnamese, as the office's mail program shows it
+    t01 = report(demo, "T01")
+    first = mail("thon01@sontay.example.com", "Báo cáo Thôn 1", [("Thôn 1.xlsx", t01.read_bytes())], NOW - timedelta(days=2))
+    imap_env.append(wire(first), encode_folder_name(folder))
+    imap_env.append(wire(first), encode_folder_name(folder))  # the same message twice (a copy kept by a rule)
+    code, out, err = collect_cli(cli, folder)
+    assert code == 0, out + err
+    assert "Đã đọc 1 thư mới: lưu 1 báo cáo, 0 thư hoặc tệp không dùng được." in out
+
+    corrected = edited(t01, tmp_path / "t01-sua.xlsx", {first_number_cell(t01): 7})
+    second = mail("thon01@sontay.example.com", "Báo cáo Thôn 1 (sửa)", [("Thôn 1 sửa.xlsx", corrected)], NOW)
+    imap_env.append(wire(second), encode_folder_name(folder))
+    code, out, err = collect_cli(cli, folder)
+    assert code == 0, out + err
+    reports = tmp_path / "bao-cao"
+    assert [p.name for p in reports.iterdir()] == ["T01 Thôn 1.xlsx"]
+    assert (reports / "T01 Thôn 1.xlsx").read_bytes() == corrected
+    [kept] = older_folder(reports).iterdir()
+    assert kept.name == (NOW - timedelta(days=2)).strftime("%Y-%m-%d %H%M%S") + " T01 Thôn 1.xlsx"
+    assert kept.read_bytes() == t01.read_bytes()
+
+
+def test_a_dry_run_files_nothing_and_writes_the_answers_as_eml(cli, imap_env, demo, tmp_path):
+    folder = "Thử"
+    imap_env.append(wire(mail("Thôn 3 <thon03@sontay.example.com>", "Báo cáo Thôn 3",
+                              [("Thôn 3.xlsx", report(demo, "T03").read_bytes())], NOW)), encode_folder_name(folder))
+    code, out, err = collect_cli(cli, folder, "--dry-run", "--reply")
+    assert code == 0, out + err
+    assert "(chạy thử) Thôn 3: sẽ lưu «Thôn 3.xlsx» từ thon03@sontay.example.com" in out
+    assert not (tmp_path / "bao-cao").exists()
+    assert not collect_log_path(tmp_path / "bao-cao").exists()
+    [eml] = (tmp_path / "bao-cao (thư trả lời)").iterdir()
+    answer = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert str(answer["To"]) == "thon03@sontay.example.com"
+    assert [file_name(part) for part in answer.iter_attachments()] == ["Thôn 3.kiem-tra.xlsx"]
+    code, out, err = collect_cli(cli, folder, "--dry-run")  # a dry run remembers nothing either
+    assert "Đã đọc 1 thư mới" in out
+
+
+def test_a_wrong_password_cannot_run(cli, imap_env, monkeypatch):
+    monkeypatch.setenv("XLSYNC_IMAP_PASSWORD", "sai-mat-khau")
+    code, out, err = collect_cli(cli, "INBOX")
+    assert code == 2
+    assert f"Máy chủ thư 127.0.0.1 không cho tài khoản «{imap_env.user}» đăng nhập" in err
+    assert "sai-mat-khau" not in out + err
