@@ -131,6 +131,12 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
 
         print_ranking(run.scoring, lang)
         say(text("score-sheets-written", lang, path=run.score_folder), err=False)
+    if run.history is not None:
+        from xlsync.cli.history import print_history_table
+
+        print_history_table(run.history, lang)
+        say(text("history-written", lang, path=run.history_path, indicators=len(run.history.rows),
+                 count=len(run.history.periods), periods=", ".join(p.name for p in run.history.periods)), err=False)
     if documents is not None:
         from xlsync.jobs.documents import outcome_lines
 

@@ -161,14 +161,17 @@ def example_consolidation(plan: Plan, period: str, figures: dict[str, dict[str, 
 
     from xlsync.core.attainment import evaluate_plan, evaluate_units
     from xlsync.core.consolidate import Consolidation, Status, UnitStatus, expected_units
+    from xlsync.core.periods import resolve_period
 
     rows = {unit: {code: float(value) for code, value in values.items()} for unit, values in figures.items()}
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(plan.elements), dtype=float)
     frame.index.name = "unit"
     statuses = [UnitStatus(unit, Status.INCLUDED if unit.code in figures else Status.NOT_SUBMITTED)
                 for unit in expected_units(plan)]
+    chosen = resolve_period(plan.periods, period, plan.current_period)
     return Consolidation(plan=plan, period=period, sources=[], statuses=statuses, values=frame,
-                         results=evaluate_plan(plan, frame), unit_results=evaluate_units(plan, frame), issues=[])
+                         results=evaluate_plan(plan, frame), unit_results=evaluate_units(plan, frame), issues=[],
+                         reporting_period=chosen)
 
 
 # The example commune a year earlier: Thôn 11 still on its own (it joined Thôn 10 in 2024), one indicator

@@ -16,7 +16,7 @@ target / actual); Đạt/Chưa đạt targets have no ratio.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from xlsync.core.attainment import attainment_ratio, evaluate
 from xlsync.core.history.figures import Figure, IndicatorFigure, MasterFigures
@@ -29,6 +29,9 @@ from xlsync.core.periods import Period, find_code, period_from_code, period_from
 from xlsync.core.plan import Comparison, Indicator, Method, Plan, measured_in_percent
 from xlsync.core.sheets import cell_address
 from xlsync.core.text import label_key, normalize_text
+
+if TYPE_CHECKING:  # frames are built when unit rows are computed
+    import pandas as pd
 
 Rule = Literal["cumulative", "direct", "pass"]
 CUMULATIVE_METHODS = (Method.SUM, Method.COUNT_PASS)
@@ -226,15 +229,20 @@ def _target_text(figure: IndicatorFigure) -> str:
 
 def _unit_rows(periods: list[Period], masters: list[MasterFigures], plan: Plan,
                merges: list[Issue]) -> list[HistoryRow]:
+    import pandas as pd
+
     indicators = {i.code: i for i in plan.indicators}
     sources = _unit_sources(periods, masters, plan, merges)
+    # One frame of figures per master (units × elements), built once: a frame per unit and period costs 100 times more.
+    frames = [pd.DataFrame.from_dict(m.figures, orient="index", dtype=float) for m in masters]
     rows = []
     for assigned in plan.unit_targets:
         indicator = indicators.get(assigned.indicator)
         if indicator is None:
             continue
         unit = assigned.unit
-        points = tuple(_unit_point(unit, indicator, i, periods, masters, sources, plan)
+        points = tuple(_unit_point(unit, indicator, i, periods, masters, frames[i].loc[sources[i].get(unit, [])],
+                                   plan)
                        for i in range(len(periods)))
         own_merges = tuple(m for m in merges if m.value == unit)
         rule = progress_rule(indicator.comparison.value, indicator.method, indicator.unit)
@@ -261,14 +269,11 @@ def _unit_sources(periods: list[Period], masters: list[MasterFigures], plan: Pla
 
 
 def _unit_point(unit: str, indicator: Indicator, position: int, periods: list[Period],
-                masters: list[MasterFigures], sources: list[dict[str, list[str]]], plan: Plan) -> Point | None:
-    import pandas as pd
-
-    codes = sources[position].get(unit, [])
-    if not codes:
+                masters: list[MasterFigures], frame: pd.DataFrame, plan: Plan) -> Point | None:
+    """``unit``'s point in one period, from ``frame``: the figures of the units that count for it there."""
+    if frame.empty:
         return None
     master = masters[position]
-    frame = pd.DataFrame([master.figures[c] for c in codes], index=codes, dtype=float)
     actual = evaluate(indicator, frame).actual
     own = master.unit_targets.get((unit, indicator.code))
     year = _year_master(position, periods)
