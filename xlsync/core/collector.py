@@ -5,6 +5,8 @@ thousands of small acyclic objects (cells, rows, strings, records) while the
 run's large structures (the plan, pandas) stay alive; every full collection
 walks all of them again (about 30 % of writing a province master, half of
 unpacking the reports).  Reference counting frees them all the same.
+Importing pandas and pandera is such work too: some two hundred collections
+find next to nothing among the objects the modules keep (a tenth of a second).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from xlsync.core.collector import collector_paused
 from xlsync.core.consolidate import Consolidation, consolidate
 from xlsync.core.issues import CannotRun, Issue
 from xlsync.io.plan_source import LoadedPlan
@@ -28,11 +29,13 @@ def consolidate_files(
     plan = loaded.require_usable()
     require_readable(files, list(skipped))
     check_workbooks(files, loaded)
-    result = consolidate(plan, sources_from(files), period)
-    result.issues[:0] = skipped
-    from xlsync.io.master.write import write_master  # only a run that writes a master pays for XlsxWriter
+    # Sums, attainment and importing the writer make no garbage worth walking every report for.
+    with collector_paused():
+        result = consolidate(plan, sources_from(files), period)
+        result.issues[:0] = skipped
+        from xlsync.io.master.write import write_master  # only a run that writes a master pays for XlsxWriter
 
-    write_master(result, out)
+        write_master(result, out)
     return result
 
 

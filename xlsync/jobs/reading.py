@@ -116,10 +116,10 @@ class Reading:
             if progress:
                 progress(item.path)
 
-        importing = _import_meanwhile(_CHECKING_MODULES)
-        with collector_paused():
+        with collector_paused():  # the imports below, and the reports arriving
+            importing = _import_meanwhile(_CHECKING_MODULES)
             self._workers.finish(plan, arrived)
-        importing.join()
+            importing.join()
         return files  # type: ignore[return-value]  # every index arrived (ReadWorkers checks)
 
     def close(self) -> None:

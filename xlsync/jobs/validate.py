@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal
 
+from xlsync.core.collector import collector_paused
 from xlsync.core.issues import CannotRun, Issue, Report
 from xlsync.core.legacy_text import convert_workbook, detect_and_convert
 from xlsync.core.plan import Sheets
@@ -177,14 +178,17 @@ def parse_file(item: CheckedFile, plan: LoadedPlan) -> CheckedFile:
 
 def check_workbooks(files: list[CheckedFile], plan: LoadedPlan) -> list[CheckedFile]:
     """Check what was read: plans on their own, reports together."""
-    from xlsync.core.validate import check_values
+    # Importing pandas and pandera, then building the schema (pandera copies every column deeply) make
+    # hundreds of thousands of objects and no garbage; each full collection would walk every report too.
+    with collector_paused():
+        from xlsync.core.validate import check_values
 
-    for item in files:
-        parse_file(item, plan)
-    reports = [item for item in files if item.report is not None]
-    by_source = {item.report.source: item for item in reports}
-    for issue in check_values(plan.plan, [item.report for item in reports]):
-        by_source[issue.file].issues.append(issue)
+        for item in files:
+            parse_file(item, plan)
+        reports = [item for item in files if item.report is not None]
+        by_source = {item.report.source: item for item in reports}
+        for issue in check_values(plan.plan, [item.report for item in reports]):
+            by_source[issue.file].issues.append(issue)
     for item in reports:
         item.issues.sort(key=_position)
     return files
