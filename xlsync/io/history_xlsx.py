@@ -48,7 +48,7 @@ class HistorySheets:
 
 COMMUNE_LEAD = ("Mã", "Nhóm", "Chỉ tiêu", "Đơn vị tính")
 UNIT_LEAD = ("Mã đơn vị", "Tên đơn vị", "Mã", "Chỉ tiêu", "Đơn vị tính")
-LEAD_WIDTHS = {"Mã": 8, "Nhóm": 14, "Chỉ tiêu": 44, "Đơn vị tính": 12, "Mã đơn vị": 10, "Tên đơn vị": 20,
+LEAD_WIDTHS = {"Mã": 8, "Nhóm": 17, "Chỉ tiêu": 44, "Đơn vị tính": 16, "Mã đơn vị": 10, "Tên đơn vị": 20,
                "So sánh": 8, "Cách so sánh": 26}
 NOTE = "Ghi chú"
 SAME_PERIOD_LABELS = ("Kỳ này", "Cùng kỳ", "Tăng/giảm", "Tăng/giảm (%)")
@@ -224,6 +224,12 @@ class _Book:
             col += len(labels)
         self._span(sheet, col, rows, NOTE, head)
         sheet.set_column(col, col, NOTE_WIDTH)
+        # The period names (single row) or the labels under them wrap: rows tall enough to show them.
+        wrapped = [(title, FIGURE_WIDTH) for title, _ in blocks] if single else \
+            [(label, FIGURE_WIDTH) for _, labels in blocks for label in labels]
+        height = row_height(wrapped)
+        if height is not None:
+            sheet.set_row(HEADER_ROW + rows, height)
 
     @staticmethod
     def _span(sheet: RowSheet, col: int, extra_rows: int, label: str, fmt) -> None:
