@@ -171,6 +171,7 @@ def grid(document, labels: tuple[str, ...], centimetres: tuple[float, ...], loop
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, label in zip(table.rows[0].cells, labels):
         cell_text(cell, [(label, "b")])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
     row = 1
     if group:
         outer, number, name = group
