@@ -31,7 +31,8 @@ def history(masters: tuple[str, ...], out: str, plan_path: str | None, lang: str
     changed between periods is flagged on its row, not joined silently. The
     plan's sheet «Đổi mã đơn vị» (Mã cũ, Mã mới, Từ kỳ) adds up units that
     merged into the new unit for earlier periods, and the workbook says so.
-    Exit status: 0 written, 1 written with warnings, 2 cannot run.
+    Exit status: 0 written (warnings allowed), 1 written but a master could
+    not be read in full, 2 cannot run.
     """
     from xlsync.cli.render import console, plan_line, records_table
     from xlsync.io.plan_source import resolve_plan
@@ -46,7 +47,7 @@ def history(masters: tuple[str, ...], out: str, plan_path: str | None, lang: str
     print_history_table(result, lang)
     say(text("history-written", lang, path=out, indicators=len(result.rows), count=len(result.periods),
              periods=", ".join(p.name for p in result.periods)), err=False)
-    return 1 if any(i.severity in ("error", "warning") for i in result.issues) else 0
+    return 1 if any(i.is_error for i in result.issues) else 0
 
 
 def print_history_table(result, lang: str) -> None:
