@@ -330,10 +330,16 @@ def test_pdf_without_libreoffice_keeps_the_documents_and_says_so(demo, plan, tmp
 # --- PDF ------------------------------------------------------------------------------------------------
 
 
-def test_the_documents_convert_to_pdf_with_every_word_whole(demo, own_plan, tmp_path):
+def test_the_documents_convert_to_pdf_with_every_word_whole(demo, own_plan, tmp_path, monkeypatch):
     soffice()  # fails in CI when LibreOffice is missing, skips elsewhere
-    outcome = write_documents(demo.master, own_plan, tmp_path, pdf=True, year=2025)  # one soffice call for all
+    calls = []
+    run = documents_io.subprocess.run
+    monkeypatch.setattr(documents_io.subprocess, "run", lambda command, **options: calls.append(command) or
+                        run(command, **options))
 
+    outcome = write_documents(demo.master, own_plan, tmp_path, pdf=True, year=2025)
+
+    assert len(calls) == 1 and calls[0][-3:] == [str(path) for path in outcome.documents]  # one call for all
     assert [p.name for p in outcome.pdfs] == [d.with_suffix(".pdf").name for d in outcome.documents]
     report, proposal, decision = outcome.pdfs
     for pdf in outcome.pdfs:
