@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -23,12 +24,23 @@ RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
+    return required_program("soffice", "libreoffice", package="libreoffice-calc-nogui")
+
+
+def required_program(*names: str, package: str) -> str:
+    """The path of the first program of ``names`` found; in CI a test fails without it, elsewhere it skips."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    missing(names[0], package)
+
+
+def missing(what: str, package: str) -> NoReturn:
+    """A test needing ``what`` fails in CI, where .ci/run installs ``package``; elsewhere it skips."""
     if os.environ.get("CI"):
-        pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui")
-    pytest.skip("LibreOffice (soffice) is not installed")
+        pytest.fail(f"{what} is required in CI: .ci/run installs {package}")
+    pytest.skip(f"{what} ({package}) is not installed")
 
 
 def recalculate(paths: list[Path], out_dir: Path, profile_dir: Path) -> list[Path]:

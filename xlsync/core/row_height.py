@@ -7,6 +7,8 @@ by characters per line, which errs on the tall side for Vietnamese text in the f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 LINE_HEIGHT = 16.0  # points per line of 12-point text
 
 
@@ -14,3 +16,9 @@ def text_lines(text: object, width: float, *, small: bool = False) -> int:
     """About how many lines ``text`` wraps to in a column ``width`` characters wide."""
     per_line = max(1.0, width * (1.25 if small else 1.0))
     return sum(max(1, -(-len(part) // int(per_line))) for part in str(text or "").split("\n"))
+
+
+def row_height(cells: Iterable[tuple[object, float]]) -> float | None:
+    """Points a row needs for its wrapped cells, each (text, column width in characters); None: one line does."""
+    lines = max((text_lines(text, width) for text, width in cells), default=1)
+    return lines * LINE_HEIGHT if lines > 1 else None

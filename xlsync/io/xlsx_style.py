@@ -43,6 +43,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "italic": {"italic": True},
     "center_bold": {"bold": True, "align": "center"},
     "center_italic": {"italic": True, "align": "center"},
+    # «Nơi nhận» as Nghị định 30/2020 sets it: the heading bold italic 12, the recipients 11.
+    "recipients": {"bold": True, "italic": True, "valign": "top"},
+    "recipient": {"font_size": 11, "text_wrap": True, "valign": "top"},
+    "recipient_safe": {"font_size": 11, "text_wrap": True, "valign": "top", "quote_prefix": True},
     "pass": {"bg_color": PASS_FILL, "font_color": PASS_FONT},
     "fail": {"bg_color": FAIL_FILL, "font_color": FAIL_FONT},
 }

@@ -8,6 +8,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
+from xlsync.core.row_height import row_height
+from xlsync.io.master.pages import MARGINS
 from xlsync.io.xlsx_rows import Cell
 from xlsync.io.xlsx_style import Formats
 
@@ -47,15 +49,19 @@ def print_setup(sheet, header_rows: tuple[int, int], *, fit_width: bool = True) 
     if fit_width:
         sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(*header_rows)
-    sheet.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_margins(**MARGINS)
     sheet.set_footer("&CTrang &P/&N")
 
 
 def header(sheet, formats: Formats, row: int, labels: tuple[str, ...], widths: tuple[int, ...] = ()) -> None:
+    """The header row; with ``widths``, the columns' widths and a row tall enough for the labels that wrap."""
     for col, label in enumerate(labels):
         sheet.write_string(row, col, label, formats["header"])
         if col < len(widths):
             sheet.set_column(col, col, widths[col])
+    height = row_height(zip(labels, widths))
+    if height is not None:
+        sheet.set_row(row, height)
 
 
 def number_cell(formats: Formats, value: float | bool | None, kind: str = "number") -> Cell:

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.issues import Issue, severity_word
 from xlsync.core.numbers import format_number
-from xlsync.core.row_height import LINE_HEIGHT, text_lines
+from xlsync.core.row_height import row_height
 from xlsync.core.scoring.model import (
     AwardRule,
     CriterionKind,
@@ -134,8 +134,7 @@ def _score_row(sheet: RowSheet, formats: Formats, points, row: int, score: Crite
 
 def _row_height(texts: dict[int, str], widths: tuple[int, ...]) -> float | None:
     """Tall enough for its wrapped texts: spreadsheets do not size rows of a written file."""
-    lines = max(text_lines(value, widths[col]) for col, value in texts.items())
-    return lines * LINE_HEIGHT if lines > 1 else None
+    return row_height((value, widths[col]) for col, value in texts.items())
 
 
 def _source_cell(score: CriterionScore, entry: ScoreEntry | None) -> str:

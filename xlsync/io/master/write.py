@@ -33,21 +33,27 @@ from xlsync.core.master.contents import CHECK_LABELS, INCLUDED_YES, MASTER_KIND,
 from xlsync.core.master.tables import SUMMARY_LABELS
 from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
+from xlsync.core.row_height import row_height
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
 from xlsync.io.master.cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
     verdict_text
+from xlsync.io.master.pages import break_above, row_heights
 from xlsync.io.master.scoring import scoring_extents, write_scoring_sheets
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
-from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, PASS_FILL, PASS_FONT, Formats, write_text
+from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, FONT, PASS_FILL, PASS_FONT, Formats, write_text
 
 __all__ = ["Columns", "ratio_formula", "verdict_formula", "write_master"]
 
 SUMMARY_WIDTHS = (7, 16, 52, 14, 8, 11, 12, 11, 11, 26, 30)
 YES, NO = INCLUDED_YES, "Không"
 HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title block
+RECIPIENT_COLUMNS = 3  # «Nơi nhận» spans Mã, Nhóm and Chỉ tiêu
+# The chart in pixels, as XlsxWriter sizes it: within the table's width, and at most what one A4 landscape
+# page holds at the scale that fits the table to the page's width.
+CHART_WIDTH, CHART_MAX_HEIGHT = 1100, 740
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
 
 
@@ -136,8 +142,12 @@ def _summary(workbook, formats: Formats, consolidation: Consolidation, created: 
         sheet.conditional_format(verdicts, {"type": "cell", "criteria": "==", "value": f'"{FAIL}"',
                                             "format": workbook.add_format({"bg_color": FAIL_FILL, "font_color": FAIL_FONT})})
         sheet.autofilter(HEADER_ROW, 0, last_row, last)
-        _chart(workbook, sheet, first, last_row)
-    _signature(sheet, formats, consolidation, last_row + 2, last)
+    below = _signature(sheet, formats, consolidation, last_row + 2, last)
+    # The signature block is not split across pages; the chart starts a page of its own.
+    breaks = [break_above(row_heights(sheet, below), [HEADER_ROW], SUMMARY_WIDTHS, range(last_row + 2, below))]
+    if consolidation.results:
+        breaks.append(_chart(workbook, sheet, first, last_row, below + 1))
+    sheet.set_h_pagebreaks([row for row in breaks if row is not None])
     sheet.freeze_panes(HEADER_ROW + 1, 3)
     print_setup(sheet, (HEADER_ROW, HEADER_ROW))
     sheet.activate()
@@ -157,6 +167,10 @@ def _indicator_row(sheet, formats: Formats, row: int, result: IndicatorResult, c
     sheet.write_formula(row, 8, verdict_formula(row, cols), formats["cell"], verdict_text(result.achieved))
     sheet.write_string(row, 9, result.explanation, formats["text"])
     sheet.write_string(row, 10, ind.note, formats["text"])
+    wrapped = {1: ind.group, 2: ind.name, 9: result.explanation, 10: ind.note}
+    height = row_height((text, SUMMARY_WIDTHS[col]) for col, text in wrapped.items())
+    if height is not None:
+        sheet.set_row(row, height)
 
 
 def _number(sheet, formats: Formats, row: int, col: int, value: float | bool | None) -> None:
@@ -169,7 +183,8 @@ def _number(sheet, formats: Formats, row: int, col: int, value: float | bool | N
         sheet.write_number(row, col, content, fmt)
 
 
-def _chart(workbook, sheet, first: int, last_row: int) -> None:
+def _chart(workbook, sheet, first: int, last_row: int, at_row: int) -> int:
+    """The attainment chart from ``at_row``, sized to fit one page; returns the row to break the page above."""
     chart = workbook.add_chart({"type": "bar"})
     name = MasterSheets.SUMMARY
     chart.add_series({
@@ -178,22 +193,43 @@ def _chart(workbook, sheet, first: int, last_row: int) -> None:
         "values": [name, first, 7, last_row, 7],
         "fill": {"color": "#4472C4"},
     })
-    chart.set_title({"name": "Tỷ lệ đạt kế hoạch theo chỉ tiêu (%)", "name_font": {"name": "Times New Roman"}})
+    chart.set_title({"name": "Tỷ lệ đạt kế hoạch theo chỉ tiêu (%)", "name_font": {"name": FONT, "size": 14}})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 720, "height": max(360, 22 * (last_row - first + 1))})
-    sheet.insert_chart(last_row + 12, 2, chart)
+    chart.set_x_axis({"num_font": {"name": FONT}})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
+    # Thinner bars rather than a second page: the height stops at what a landscape page holds.
+    height = min(CHART_MAX_HEIGHT, max(360, 22 * (last_row - first + 1) + 90))
+    chart.set_size({"width": CHART_WIDTH, "height": height})
+    # Clear of the break: a chart starting on it has a sliver printed (clipped) on the page above.
+    sheet.insert_chart(at_row, 1, chart, {"y_offset": 10})
+    return at_row
 
 
-def _signature(sheet, formats: Formats, consolidation: Consolidation, row: int, last: int) -> None:
+def _signature(sheet, formats: Formats, consolidation: Consolidation, row: int, last: int) -> int:
+    """«Nơi nhận» on the left, one recipient a line, and the signature on the right, each over merged cells
+    (a single column would wrap them a word a line); returns the first row below the block."""
     info = consolidation.plan.info
-    sheet.write_string(row, 0, "Nơi nhận:", formats["bold"])
-    for offset, recipient in enumerate(consolidation.plan.recipients, start=1):
-        write_text(sheet, row + offset, 0, f"- {recipient.name};", formats["plain"], formats["safe_text"])
+    left = RECIPIENT_COLUMNS - 1
+    width = sum(SUMMARY_WIDTHS[:RECIPIENT_COLUMNS])
+    sheet.merge_range(row, 0, row, left, "Nơi nhận:", formats["recipients"])
+    recipients = consolidation.plan.recipients
+    for offset, recipient in enumerate(recipients, start=1):
+        text = recipient_line(recipient.name, last=offset == len(recipients))
+        sheet.merge_range(row + offset, 0, row + offset, left, "", formats["recipient"])
+        write_text(sheet, row + offset, 0, text, formats["recipient"], formats["recipient_safe"])
+        height = row_height([(text, width)])
+        if height is not None:
+            sheet.set_row(row + offset, height)
     sheet.merge_range(row, last - 3, row, last, f"TM. {info.issuer.upper()}" if info.issuer else "",
                       formats["center_bold"])
     sheet.merge_range(row + 1, last - 3, row + 1, last, (info.signer_title or "").upper(), formats["center_bold"])
     sheet.merge_range(row + 5, last - 3, row + 5, last, info.signer, formats["center_bold"])
+    return row + max(len(recipients), 5) + 1
+
+
+def recipient_line(name: str, *, last: bool) -> str:
+    """«- name;» as a document lists its recipients, the last one closed with a full stop."""
+    return f"- {name.rstrip(' ;.')}{'.' if last else ';'}"
 
 
 def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:

@@ -1,0 +1,106 @@
+"""The demo master printed to PDF by LibreOffice reads as a clerk would sign it.
+
+One soffice call prints the whole workbook; the pages' text (pdftotext) shows whether a cell is cut or
+spills over its neighbours, whether «Nơi nhận» lists one recipient a line, and where each sheet's pages
+start, so that «Tổng hợp» is seen to fit its pages with the chart on a page of its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pdf_text import A4_LANDSCAPE, column_texts, flat, page_sizes, page_texts, page_words, print_to_pdf, \
+    require_metric_fonts, squeezed
+from xlsync.core.master.tables import EXPLANATION, GROUP, NAME, NOTE, SUMMARY_LABELS
+from xlsync.io.master.by_unit import TITLE as BY_UNIT_TITLE
+from xlsync.io.master.write import SUMMARY_WIDTHS, recipient_line
+from xlsync.jobs.demo import run_demo
+
+pytestmark = pytest.mark.libreoffice
+
+CHART_TITLE = "Tỷ lệ đạt kế hoạch theo chỉ tiêu (%)"
+# The demo's 24 indicators fill the first page, one page wide; «Nơi nhận» and the signature, kept together,
+# go to the second.
+TABLE_PAGES = 2
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    require_metric_fonts()
+    folder = tmp_path_factory.mktemp("print")
+    demo = run_demo(folder / "demo")
+    (pdf,) = print_to_pdf([demo.master], folder / "pdf", folder / "profile")
+    return demo, pdf, page_texts(pdf)
+
+
+@pytest.fixture(scope="module")
+def summary_words(printed, summary_pages):
+    """The words of the table's pages of «Tổng hợp» (all but the chart's)."""
+    _, pdf, _ = printed
+    return page_words(pdf)[:len(summary_pages) - 1]
+
+
+@pytest.fixture(scope="module")
+def summary_pages(printed):
+    """The pages of «Tổng hợp»: those before the first page of «Theo đơn vị»."""
+    _, _, pages = printed
+    first_by_unit = next(i for i, text in enumerate(pages) if BY_UNIT_TITLE in flat(text))
+    return pages[:first_by_unit]
+
+
+def test_every_page_is_a4_landscape(printed):
+    _, pdf, pages = printed
+    sizes = page_sizes(pdf)
+    assert len(sizes) == len(pages)
+    assert {(round(w), round(h)) for w, h in sizes} == {tuple(round(x) for x in A4_LANDSCAPE)}
+
+
+def test_every_indicator_name_and_note_reads_whole(printed, summary_pages, summary_words):
+    """Read column by column, each cell's text is whole: not cut, not spilling over the next row's."""
+    demo, _, _ = printed
+    columns = ["".join(page) for page in zip(*(column_texts(words, SUMMARY_LABELS, SUMMARY_WIDTHS)
+                                               for words in summary_words))]
+    wanted = {label: [] for label in (GROUP, NAME, EXPLANATION, NOTE)}
+    for result in demo.consolidation.results:
+        indicator = result.indicator
+        for label, text in ((GROUP, indicator.group), (NAME, indicator.name), (EXPLANATION, result.explanation),
+                            (NOTE, indicator.note)):
+            if text:
+                wanted[label].append(text)
+    assert len(wanted[NOTE]) >= 10 and len(wanted[NAME]) == len(demo.consolidation.results)
+    cut = {label: [text for text in texts if squeezed(text) not in columns[SUMMARY_LABELS.index(label)]]
+           for label, texts in wanted.items()}
+    assert {label: texts for label, texts in cut.items() if texts} == {}
+
+
+def test_recipients_one_per_line(printed, summary_pages):
+    demo, _, _ = printed
+    lines = [line.strip() for line in "\n".join(summary_pages).splitlines() if line.strip()]
+    names = [r.name for r in demo.consolidation.plan.recipients]
+    recipients = [recipient_line(name, last=i == len(names) - 1) for i, name in enumerate(names)]
+    assert len(recipients) >= 5 and recipients[0] == f"- {names[0]};" and recipients[-1].endswith(".")
+    assert "Nơi nhận:" in lines
+    assert recipients[0] in lines
+    first = lines.index(recipients[0])
+    assert lines[first:first + len(recipients)] == recipients
+
+
+def test_signature_block_reads_whole_on_the_last_table_page(printed, summary_pages):
+    info = printed[0].consolidation.plan.info
+    last_table_page = [line.strip() for line in summary_pages[-2].splitlines()]
+    for line in (f"TM. {info.issuer.upper()}", info.signer_title.upper(), info.signer, "Nơi nhận:"):
+        assert line in last_table_page
+
+
+def test_summary_fits_its_pages_with_the_chart_on_its_own(printed, summary_pages):
+    demo, _, _ = printed
+    codes = [r.indicator.code for r in demo.consolidation.results]
+    *tables, chart = summary_pages
+    assert len(tables) == TABLE_PAGES
+    for page in tables:  # the header row on every page, all of its columns (one page wide)
+        assert [label for label in SUMMARY_LABELS if squeezed(label) not in squeezed(page)] == []
+        assert squeezed(CHART_TITLE) not in squeezed(page)
+    assert squeezed(CHART_TITLE) in squeezed(chart)
+    chart_words = chart.split()
+    assert [code for code in codes if code not in chart_words] == []  # every bar on this one page
+    assert [r.indicator.name for r in demo.consolidation.results if r.indicator.name in flat(chart)] == []
