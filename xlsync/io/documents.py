@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from xlsync.core.documents import DocumentKind
@@ -45,7 +46,7 @@ _BLOCKS = ("for", "if", "with", "filter", "macro", "call")
 # --- templates -------------------------------------------------------------------------------------
 
 
-def shipped_template(kind: DocumentKind):
+def shipped_template(kind: DocumentKind) -> Traversable:
     """The template xlsync ships for ``kind`` (a resource inside the installed package)."""
     return importlib.resources.files(TEMPLATE_PACKAGE).joinpath(TEMPLATE_FOLDER, kind.template_name)
 
@@ -64,7 +65,7 @@ def write_shipped_templates(folder: str | Path, kinds: tuple[DocumentKind, ...] 
     return written
 
 
-def template_for(kind: DocumentKind, folder: str | Path | None):
+def template_for(kind: DocumentKind, folder: str | Path | None) -> Traversable | Path:
     """The office's template in ``folder`` when given, else the shipped one."""
     if folder is None:
         return shipped_template(kind)
@@ -77,7 +78,7 @@ def template_for(kind: DocumentKind, folder: str | Path | None):
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def render_document(template, context: dict[str, object], out: str | Path) -> Path:
+def render_document(template: Traversable | Path, context: dict[str, object], out: str | Path) -> Path:
     """``template`` filled with ``context``, written to ``out`` in one step."""
     import jinja2
     from docxtpl import DocxTemplate
