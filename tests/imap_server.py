@@ -38,6 +38,7 @@ instance_name = xlsync-test-{port}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 log_path = {root}/dovecot.log
 default_login_user = {login_user}
 default_internal_user = {internal_user}

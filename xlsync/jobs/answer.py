@@ -19,7 +19,7 @@ from xlsync.io.mail.message import Block, compose_message, mailbox, write_eml
 from xlsync.io.mail.settings import SmtpSettings
 from xlsync.io.mail.transport import SendResult, send_message
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.collect import Arrival, CollectOutcome, check_arrival, safe_file_name
+from xlsync.jobs.collect import Arrival, CollectOutcome, check_arrivals, safe_file_name
 
 
 @dataclass(slots=True)
@@ -51,8 +51,10 @@ def answer_arrivals(
     """One answer per report filed: sent with ``settings``, or written into ``eml_folder`` (a dry run)."""
     run = AnswerRun()
     office = loaded.plan.info.sender or loaded.plan.info.issuer
-    for arrival in outcome.filed if not outcome.dry_run else _would_file(outcome):
-        issues = check_arrival(arrival, loaded)
+    arrivals = outcome.filed if not outcome.dry_run else _would_file(outcome)
+    check_arrivals(arrivals, loaded)
+    for arrival in arrivals:
+        issues = arrival.issues or []
         answer = Answer(arrival, issues)
         if issues:
             from xlsync.io.feedback import write_feedback_copy  # openpyxl: only when there is something to mark

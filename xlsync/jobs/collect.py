@@ -37,7 +37,7 @@ from xlsync.io.mail.inbox_state import (
     save_state,
 )
 from xlsync.io.plan_source import LoadedPlan
-from xlsync.jobs.validate import CheckedFile, check_sources, load_source, parse_file
+from xlsync.jobs.validate import CheckedFile, check_workbooks, load_source, parse_file, sources_from
 
 Action = Literal["filed", "replaced", "older", "same"]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -60,6 +60,7 @@ class Arrival:
     action: Action | None = None
     path: Path | None = None  # where it was filed (None in a dry run or when it was already there)
     replaced: Path | None = None  # the former current report, moved to the older versions
+    issues: list[Issue] | None = None  # its records once checked (check_arrivals)
 
     @property
     def author(self) -> str:
@@ -131,17 +132,25 @@ def collect_and_check(settings: ImapSettings, loaded: LoadedPlan, folder: str | 
     is ``outcome.unused``)."""
     with new_work_folder() as work:
         outcome = collect_reports(settings, loaded, folder, Path(work), **options)  # type: ignore[arg-type]
-        issues: list[Issue] = []
-        for arrival in outcome.filed:
-            if arrival.action != "older":
-                issues += check_arrival(arrival, loaded)
-    return outcome, issues
+        current = [arrival for arrival in outcome.filed if arrival.action != "older"]
+        check_arrivals(current, loaded)
+    return outcome, [issue for arrival in current for issue in arrival.issues or []]
 
 
-def check_arrival(arrival: Arrival, loaded: LoadedPlan) -> list[Issue]:
-    """The report's records as `xlsync validate` gives them, its period judged too."""
-    check_sources([arrival.checked], loaded)
-    return list(arrival.checked.issues)
+def check_arrivals(arrivals: list[Arrival], loaded: LoadedPlan) -> None:
+    """Each report's records as `xlsync validate` gives them for that file alone (``Arrival.issues``).
+
+    The values of all are checked in one pass of the schema (one pass per report would cost ten
+    times as much); each is then judged on its own (its period), never against the others: two
+    versions from one unit are not two reports for it.
+    """
+    from xlsync.core.consolidate import judge_sources
+
+    pending = [arrival for arrival in arrivals if arrival.issues is None]
+    check_workbooks([arrival.checked for arrival in pending], loaded)
+    for arrival in pending:
+        judge_sources(sources_from([arrival.checked]), loaded.plan.info.period, loaded.plan.periods)
+        arrival.issues = list(arrival.checked.issues)
 
 
 def _read_message(box: Mailbox, uid: int, loaded: LoadedPlan, work: Path, size_limit: int,
