@@ -351,3 +351,21 @@ def test_a_wrong_password_cannot_run(cli, imap_env, monkeypatch):
     assert code == 2
     assert f"Máy chủ thư 127.0.0.1 không cho tài khoản «{imap_env.user}» đăng nhập" in err
     assert "sai-mat-khau" not in out + err
+
+
+def test_since_leaves_older_mail_for_later_and_mark_seen_flags_what_was_read(cli, imap_env, demo, tmp_path):
+    folder = "Từ ngày"
+    month_ago = NOW - timedelta(days=30)
+    old = mail("thon04@sontay.example.com", "Báo cáo Thôn 4", [("Thôn 4.xlsx", report(demo, "T04").read_bytes())],
+               month_ago)
+    new = mail("thon05@sontay.example.com", "Báo cáo Thôn 5", [("Thôn 5.xlsx", report(demo, "T05").read_bytes())], NOW)
+    old_uid = imap_env.append(wire(old), encode_folder_name(folder), when=month_ago.timestamp())
+    new_uid = imap_env.append(wire(new), encode_folder_name(folder))
+    since = (NOW - timedelta(days=7)).strftime("%d/%m/%Y")
+    code, out, err = collect_cli(cli, folder, "--since", since, "--mark-seen")
+    assert code == 0, out + err
+    assert [p.name for p in (tmp_path / "bao-cao").iterdir()] == ["T05 Thôn 5.xlsx"]
+    flags = imap_env.flags(encode_folder_name(folder))
+    assert b"\\Seen" in flags[new_uid] and b"\\Seen" not in flags[old_uid]
+    code, out, err = collect_cli(cli, folder)  # without --since: the older message is read now
+    assert sorted(p.name for p in (tmp_path / "bao-cao").iterdir()) == ["T04 Thôn 4.xlsx", "T05 Thôn 5.xlsx"]
