@@ -109,13 +109,19 @@ def column_pixels(widths: tuple[float, ...]) -> list[int]:
 def label_centre(words: list[Word], label: str) -> float:
     """Where on the page the (one-line) ``label`` is centred: the first run of words on a line spelling it."""
     wanted = squeezed(label)
-    for start, word in enumerate(words):
-        text, end = "", start
-        while end < len(words) and words[end].top == word.top and wanted.startswith(text + words[end].text):
-            text += words[end].text
-            end += 1
-            if text == wanted:
-                return (word.left + words[end - 1].right) / 2
+    lines: dict[float, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.top, []).append(word)
+    for top in sorted(lines):
+        line = sorted(lines[top], key=lambda w: w.left)
+        for start in range(len(line)):
+            text = ""
+            for end in range(start, len(line)):
+                text += line[end].text
+                if text == wanted:
+                    return (line[start].left + line[end].right) / 2
+                if not wanted.startswith(text):
+                    break
     raise LookupError(f"«{label}» is not on the page")
 
 
