@@ -126,28 +126,22 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     print_consolidation(run.consolidation, str(run.master), lang)
     for path in run.feedback:
         say(text("feedback-written", lang, path=path), err=False)
+    if run.history is not None:
+        from xlsync.cli.history import print_history_table
+
+        print_history_table(run.history, lang)
+        say(text("history-written", lang, path=run.history_path, indicators=len(run.history.rows),
+                 count=len(run.history.periods), periods=", ".join(p.name for p in run.history.periods)), err=False)
     if run.scoring is not None:
         from xlsync.cli.scoring import print_ranking
 
         print_ranking(run.scoring, lang)
         say(text("score-sheets-written", lang, path=run.score_folder), err=False)
-    if run.history is not None:
-        from xlsync.cli.history import print_history_table
-
-        print_history_table(run.history, lang)
-        say(text("history-written", lang, path=run.history_path, indicators=len(run.history.rows),
-                 count=len(run.history.periods), periods=", ".join(p.name for p in run.history.periods)), err=False)
     if documents is not None:
         from xlsync.jobs.documents import outcome_lines
 
         for line in outcome_lines(documents, lang):
             say(line, err=False)
-    if run.history is not None:
-        from xlsync.cli.history import print_history_table
-
-        print_history_table(run.history, lang)
-        say(text("history-written", lang, path=run.history_path, indicators=len(run.history.rows),
-                 count=len(run.history.periods), periods=", ".join(p.name for p in run.history.periods)), err=False)
     return 0
 
 
