@@ -69,7 +69,8 @@ def test_no_sheet_is_wider_or_longer_than_excel_allows(big_master):
     assert all(rows <= EXCEL_ROWS and columns <= EXCEL_COLUMNS for rows, columns in sizes.values()), sizes
     # One row per unit, one column per data element, under the header and the «Toàn xã» row.
     assert sizes[MasterSheets.BY_UNIT] == (5 + UNITS, 2 + len(consolidation.plan.elements))
-    assert sizes[MasterSheets.PROGRESS] == (5 + UNITS, 10)
+    # «Tiến độ nộp»: the unit rows, the rate, the count included and three counts against the deadline.
+    assert sizes[MasterSheets.PROGRESS] == (8 + UNITS, 15)
     # «Toàn xã» adds up every unit row.
     total_row = next(book[MasterSheets.BY_UNIT].iter_rows(min_row=5, max_row=5, max_col=4, values_only=True))
     assert total_row == ("Toàn xã", "", f"=SUM(C6:C{5 + UNITS})", f"=SUM(D6:D{5 + UNITS})")

@@ -36,6 +36,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "number": {"border": 1, "num_format": "#,##0.##"},
     "integer": {"border": 1, "num_format": "#,##0"},
     "percent": {"border": 1, "num_format": "0.00"},
+    "date": {"border": 1, "num_format": "dd/mm/yyyy"},
+    "datetime": {"border": 1, "num_format": "dd/mm/yyyy hh:mm"},
     "safe_text": {"border": 1, "text_wrap": True, "quote_prefix": True},
     "plain": {},
     "wrap": {"text_wrap": True},

@@ -18,6 +18,7 @@ from xlsync.core.attainment import evaluate_plan, evaluate_units
 from xlsync.core.consolidate import Consolidation, Source, Status, UnitStatus, expected_units
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import Kind, read_cell
+from xlsync.core.periods import Period, code_from_name
 from xlsync.core.plan import Plan
 from xlsync.core.report import read_metadata
 from xlsync.core.sheets import Sheet, WorkbookData, column_letter
@@ -29,6 +30,7 @@ class MasterSheets:
     SUMMARY = "Tổng hợp"
     BY_UNIT = "Theo đơn vị"
     PROGRESS = "Tiến độ nộp"
+    PERIOD_PROGRESS = "Tiến độ thực hiện"  # a part of the year against the plan (xlsync.core.progress)
     CHECKS = "Kiểm tra"
     SOURCES = "Nguồn"
     META = "_xlsync"
@@ -40,6 +42,8 @@ PROGRESS_LABELS = ("Mã đơn vị", "Tên đơn vị", "Loại", "Khối thi đ
 CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
 SOURCE_LABELS = ("Tệp", "Đường dẫn", "Kích thước (byte)", "SHA-256", "Sửa lần cuối", "Đơn vị",
                  "Kế hoạch", "Phiên bản kế hoạch", "Phiên bản mẫu")
+PERIOD_PROGRESS_LABELS = ("Mã", "Chỉ tiêu", "Đơn vị tính", "Cách tính", "So sánh", "Kế hoạch năm", "Kế hoạch kỳ",
+                          "Thực hiện", "Tiến độ (%)", "Đánh giá", "Cách so sánh", "Giải thích")
 # «Theo đơn vị»: one row per unit under a header of three rows (element names, units of measure, codes),
 # the «Toàn xã» row first; see xlsync.io.master.by_unit.
 BY_UNIT_LABELS = ("Mã đơn vị", "Tên đơn vị")
@@ -56,6 +60,11 @@ class MasterData:
     metadata: dict[str, str]
     value_cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (unit, element) → address
     issues: list[Issue] = field(default_factory=list)  # problems reading the master itself
+
+    @property
+    def period_code(self) -> str:
+        """The code of the master's period; a master written before codes: from «Năm YYYY», else ""."""
+        return self.metadata.get("period_code") or code_from_name(self.metadata.get("period", ""))
 
 
 def is_master(workbook: WorkbookData) -> bool:
@@ -81,7 +90,17 @@ def read_master(workbook: WorkbookData, plan: Plan) -> MasterData:
         plan=plan, period=period, sources=sources, statuses=statuses, values=values,
         results=evaluate_plan(plan, values), unit_results=evaluate_units(plan, values), issues=records,
     )
-    return MasterData(consolidation, metadata, cells, issues)
+    master = MasterData(consolidation, metadata, cells, issues)
+    consolidation.reporting_period = _period_of(master, plan)
+    return master
+
+
+def _period_of(master: MasterData, plan: Plan) -> Period | None:
+    """The master's period: the plan's of its code, else as the master names it."""
+    code, name = master.period_code, master.consolidation.period
+    if not code:
+        return plan.current_period if name == plan.info.period else None
+    return plan.period(code) or Period(code, name)
 
 
 def check_sheet_names(count: int) -> list[str]:

@@ -71,3 +71,14 @@ def number_cell(formats: Formats, value: float | bool | None, kind: str = "numbe
     if isinstance(value, bool):
         return (PASS if value else FAIL), formats["cell"]
     return value, formats[kind]
+
+
+def write_figure(sheet, formats: Formats, row: int, col: int, value: float | bool | None) -> None:
+    """A figure written in its cell (blank, Đạt/Chưa đạt or a number), as :func:`number_cell` shapes it."""
+    content, fmt = number_cell(formats, value)
+    if content is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(content, str):
+        sheet.write_string(row, col, content, fmt)
+    else:
+        sheet.write_number(row, col, content, fmt)

@@ -37,9 +37,11 @@ from xlsync.core.row_height import row_height
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
-from xlsync.io.master.cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
-    verdict_text
+from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, verdict_text, \
+    write_figure
 from xlsync.io.master.pages import break_above, row_heights
+from xlsync.io.master.periods import SUBMISSION_LABELS, deadline_line, submission_cells, submission_header, \
+    submission_summary, write_period_progress
 from xlsync.io.master.scoring import scoring_extents, write_scoring_sheets
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
@@ -76,6 +78,7 @@ def write_master(
                                  "subject": plan.label, "author": plan.info.issuer,
                                  "comments": f"Tạo bởi xlsync {__version__}"})
         _summary(workbook, formats, consolidation, created)
+        write_period_progress(workbook, formats, consolidation)  # only for a part of the year
         write_by_unit(workbook, formats, consolidation)
         _progress(workbook, formats, consolidation)
         if scoring is not None:
@@ -100,7 +103,7 @@ def _check_size(consolidation: Consolidation, scoring: ScoringResult | None) -> 
     extents = {
         MasterSheets.SUMMARY: (HEADER_ROW + len(consolidation.results) + len(plan.recipients) + 10, 11),
         MasterSheets.BY_UNIT: (FIRST_UNIT_ROW + units + targets, FIRST_FIGURE_COL + len(plan.elements)),
-        MasterSheets.PROGRESS: (units + 5, len(PROGRESS_LABELS)),
+        MasterSheets.PROGRESS: (units + 8, len(PROGRESS_LABELS) + len(SUBMISSION_LABELS)),
         MasterSheets.SOURCES: (len(consolidation.sources) + 8, len(SOURCE_LABELS)),
     }
     if scoring is not None:
@@ -160,8 +163,8 @@ def _indicator_row(sheet, formats: Formats, row: int, result: IndicatorResult, c
     if ind.comparison is Comparison.PASS:
         sheet.write_string(row, cols.target, PASS, formats["cell"])
     else:
-        _number(sheet, formats, row, cols.target, result.target)
-    _number(sheet, formats, row, cols.actual, result.actual)
+        write_figure(sheet, formats, row, cols.target, result.target)
+    write_figure(sheet, formats, row, cols.actual, result.actual)
     ratio = result.ratio
     sheet.write_formula(row, 7, ratio_formula(row, cols), formats["percent"], "" if ratio is None else ratio)
     sheet.write_formula(row, 8, verdict_formula(row, cols), formats["cell"], verdict_text(result.achieved))
@@ -171,16 +174,6 @@ def _indicator_row(sheet, formats: Formats, row: int, result: IndicatorResult, c
     height = row_height((text, SUMMARY_WIDTHS[col]) for col, text in wrapped.items())
     if height is not None:
         sheet.set_row(row, height)
-
-
-def _number(sheet, formats: Formats, row: int, col: int, value: float | bool | None) -> None:
-    content, fmt = number_cell(formats, value)
-    if content is None:
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(content, str):
-        sheet.write_string(row, col, content, fmt)
-    else:
-        sheet.write_number(row, col, content, fmt)
 
 
 def _chart(workbook, sheet, first: int, last_row: int, at_row: int) -> int:
@@ -234,8 +227,10 @@ def recipient_line(name: str, *, last: bool) -> str:
 
 def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     sheet = workbook.add_worksheet(MasterSheets.PROGRESS, worksheet_class=RowSheet)
-    sheet.write_string(0, 0, f"Tiến độ nộp báo cáo – {consolidation.period}", formats["bold"])
+    period = consolidation.reporting_period
+    sheet.write_string(0, 0, f"Tiến độ nộp báo cáo – {consolidation.period}. {deadline_line(period)}", formats["bold"])
     header(sheet, formats, 1, PROGRESS_LABELS, (10, 30, 12, 22, 14, 40, 18, 8, 10, 12))
+    submission_header(sheet, formats, 1, len(PROGRESS_LABELS))
     text, safe, integer = formats["text"], formats["safe_text"], formats["integer"]
     row = 1
     for row, status in enumerate(consolidation.statuses, start=2):
@@ -246,6 +241,7 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
             (unit.code, text), (unit.name, text), (unit.type, text), (unit.block, text), (status.status.value, text),
             user_text(files, text, safe), (source.metadata.get("modified", "") if source else "", text),
             (status.errors, integer), (status.warnings, integer), (YES if status.included else NO, text),
+            *submission_cells(formats, status, period),
         ])
     first, last = 3, row + 1
     summary = row + 2
@@ -256,8 +252,10 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     sheet.write_string(summary + 1, 0, "Số đơn vị được tổng hợp", formats["bold"])
     sheet.write_formula(summary + 1, 4, f'=COUNTIF(J{first}:J{last},"{YES}")', formats["integer"],
                         consolidation.included_count)
+    submission_summary(sheet, formats, summary + 2, len(PROGRESS_LABELS) + 3, first, last, consolidation.statuses,
+                       period)
     sheet.freeze_panes(2, 2)
-    sheet.autofilter(1, 0, max(row, 2), len(PROGRESS_LABELS) - 1)
+    sheet.autofilter(1, 0, max(row, 2), len(PROGRESS_LABELS) + len(SUBMISSION_LABELS) - 1)
     print_setup(sheet, (1, 1))
 
 
@@ -312,6 +310,7 @@ def _meta(workbook, consolidation: Consolidation, created: datetime) -> None:
         "plan_id": plan.info.plan_id,
         "plan_fingerprint": plan.fingerprint,
         "period": consolidation.period,
+        "period_code": consolidation.period_code,
         "created": created.isoformat(timespec="seconds"),
         "xlsync_version": __version__,
         "units_expected": str(consolidation.expected),
