@@ -217,3 +217,15 @@ def test_text_that_looks_like_a_formula_stays_text(plan, masters, tmp_path):
     sheet = load_workbook(tmp_path / "h.xlsx")["Diễn biến"]
     cell = next(row[2] for row in sheet.iter_rows() if row[0].value == "KT01")
     assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)
+
+
+def test_code_changes_chain_and_apply_only_before_their_period():
+    from xlsync.core.history.units import codes_by_unit
+    from xlsync.core.periods import period_from_code
+
+    changes = [UnitCodeChange("T11", "T10", "2024"), UnitCodeChange("t10", "X1", "2025")]
+    present = ["T01", "T10", "T11"]
+    assert codes_by_unit(period_from_code("2023"), present, changes) == {"t01": ["T01"], "x1": ["T10", "T11"]}
+    assert codes_by_unit(period_from_code("2024-6T"), present, changes) == {
+        "t01": ["T01"], "x1": ["T10"], "t11": ["T11"]}
+    assert codes_by_unit(period_from_code("2025"), present, changes) == {"t01": ["T01"], "t10": ["T10"], "t11": ["T11"]}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from xlsync.core.attainment import attainment_ratio, evaluate
 from xlsync.core.history.figures import Figure, IndicatorFigure, MasterFigures
-from xlsync.core.history.units import units_into
+from xlsync.core.history.units import codes_by_unit
 from xlsync.core.issues import CannotRun, Issue, make_issue
 from xlsync.core.master.contents import MasterSheets
 from xlsync.core.numbers import format_value
@@ -258,8 +258,8 @@ def _unit_sources(periods: list[Period], masters: list[MasterFigures], plan: Pla
     assigned = list(dict.fromkeys(t.unit for t in plan.unit_targets))
     found = []
     for period, master in zip(periods, masters):
-        by_unit = {unit: units_into(unit, period, master.figures, plan.unit_code_changes, plan.periods)
-                   for unit in assigned}
+        groups = codes_by_unit(period, master.figures, plan.unit_code_changes, plan.periods)
+        by_unit = {unit: groups.get(label_key(unit), []) for unit in assigned}
         for unit, codes in by_unit.items():
             if codes and codes != [unit]:
                 merges.append(make_issue("history-units-merged", file=master.file, sheet=MasterSheets.BY_UNIT,

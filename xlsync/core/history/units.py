@@ -60,24 +60,24 @@ def change_start(since: str, periods: Iterable[Period] = ()) -> date | None:
     return None if period is None else period.bounds[0]
 
 
-def code_for(unit: str, period: Period, changes: Iterable[UnitCodeChange], periods: Iterable[Period] = ()) -> str:
-    """The code ``unit`` (as a master of ``period`` writes it) has today, after every later change."""
+def codes_by_unit(period: Period, present: Iterable[str], changes: Iterable[UnitCodeChange],
+                  periods: Iterable[Period] = ()) -> dict[str, list[str]]:
+    """The codes of a master of ``period`` (``present``) grouped by the label key of the code their unit has
+    today, after every change that came later; one pass over the codes, so a province's units cost little."""
+    periods = tuple(periods)
     start = period.bounds[0]
-    if start is None:
-        return unit
-    pending = [c for c in changes if (since := change_start(c.since, periods)) is not None and start < since]
-    code = unit
-    for _ in range(MAX_CHAIN):
-        step = next((c for c in pending if label_key(c.old) == label_key(code)
-                     and label_key(c.new) != label_key(code)), None)
-        if step is None:
-            break
-        code = step.new
-    return code
-
-
-def units_into(unit: str, period: Period, present: Iterable[str], changes: Iterable[UnitCodeChange],
-               periods: Iterable[Period] = ()) -> list[str]:
-    """The units of a master of ``period`` (``present``) whose figures count for today's ``unit``."""
-    changes, key = list(changes), label_key(unit)
-    return [code for code in present if label_key(code_for(code, period, changes, periods)) == key]
+    later: dict[str, str] = {}  # label key of an old code → its new code, for changes after ``period`` began
+    if start is not None:
+        for change in changes:
+            since = change_start(change.since, periods)
+            if since is not None and start < since and label_key(change.old) != label_key(change.new):
+                later.setdefault(label_key(change.old), change.new)
+    groups: dict[str, list[str]] = {}
+    for code in present:
+        key = label_key(code)
+        for _ in range(MAX_CHAIN):
+            if key not in later:
+                break
+            key = label_key(later[key])
+        groups.setdefault(key, []).append(code)
+    return groups
