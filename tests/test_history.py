@@ -90,7 +90,8 @@ def test_annual_plan_comparison_by_rule(built):
     rows = _rows(load_workbook(out, data_only=True)["So với kế hoạch năm"])
     mid = slice(9, 12)  # the second period's three columns: annual target, actual, ratio
     # A sum at mid-year: progress towards the 2024 target of 1.700 head.
-    assert rows["KT06"][5] == "Lũy kế: 100 × thực hiện / kế hoạch năm"
+    assert rows["KT06"][5] == "Thực hiện / kế hoạch năm"  # the rule, in the words of a master's «Tiến độ thực hiện»
+    assert rows["VH07"][5] == "So trực tiếp với kế hoạch năm"
     assert rows["KT06"][mid] == [1700, 175, 100 * 175 / 1700]
     # A rate «< 3 %»: compared directly, target / actual.
     rate = _rate(5 + 7, 205 + 212)

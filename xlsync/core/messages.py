@@ -1511,16 +1511,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "No period has a master of the same period of the previous year."),
     "history-merges-none": (
         "Không có đơn vị đổi mã trong các kỳ này.", "No unit changed its code in these periods."),
-    "history-rule-cumulative": (
-        "Lũy kế: 100 × thực hiện / kế hoạch năm", "Cumulative: 100 × actual / annual target"),
-    "history-rule-direct": (
-        "So sánh trực tiếp, như tỷ lệ đạt", "Compared directly, as attainment"),
-    "history-rule-pass": ("Đạt/Chưa đạt", "Achieved or not"),
     "history-plan-note": (
         "Kế hoạch năm: của sổ tổng hợp cả năm cùng năm nếu có, nếu không thì của chính sổ đó. Tổng và đếm: "
-        "lũy kế so với kế hoạch năm; tỷ lệ, bình quân, giá trị: so sánh trực tiếp.",
+        "100 × thực hiện / kế hoạch năm; tỷ lệ, bình quân, giá trị: so trực tiếp với kế hoạch năm.",
         "Annual target: that of the whole year's master of the same year if given, else the master's own. "
-        "Sums and counts: cumulative against the annual target; rates, averages, values: compared directly."),
+        "Sums and counts: 100 × actual / annual target; rates, averages, values: compared directly with it."),
     "history-written": (
         "Đã ghi sổ diễn biến {path}: {indicators} chỉ tiêu, {count} kỳ ({periods}).",
         "History workbook written to {path}: {indicators} indicators, {count} periods ({periods})."),

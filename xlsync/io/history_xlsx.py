@@ -22,10 +22,11 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync import __version__
-from xlsync.core.history.build import History, HistoryRow, Point, comparable, difference, percent_change, \
-    plan_ratio
+from xlsync.core.history.build import History, HistoryRow, Point, comparable, difference, is_pass_fail, \
+    percent_change, plan_ratio
 from xlsync.core.issues import Issue, severity_word
 from xlsync.core.messages import text
+from xlsync.core.progress import ProgressRule
 from xlsync.core.row_height import row_height
 from xlsync.io.master.cells import Columns, number_cell, print_setup, ratio_formula
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
@@ -125,7 +126,7 @@ class _Book:
         placed = []
         for row, item in enumerate(rows, start=HEADER_ROW + 2):
             cells = [*self._lead(item, lead), (item.comparison, self.formats["text"]),
-                     (text(f"history-rule-{item.rule}", "vi"), self.formats["text"])]
+                     (item.rule.value, self.formats["text"])]
             ratio_cols = []
             for point in item.points:
                 target_col = len(cells)
@@ -186,7 +187,7 @@ class _Book:
         ratio = plan_ratio(item.rule, item.comparison, point)
         if ratio is None:
             return None, self.formats["cell"]
-        if item.rule == "cumulative":
+        if item.rule is ProgressRule.SHARE_OF_YEAR:
             target, actual = xl_rowcol_to_cell(row, target_col), xl_rowcol_to_cell(row, target_col + 1)
             formula = f'=IF({target}=0,"",100*{actual}/{target})'
         else:
@@ -252,7 +253,7 @@ class _Book:
         sheet.write_string(0, 0, text("history-plan-title", "vi"), self.formats["title"])
         groups: dict[str, list[tuple[int, list[int]]]] = {}
         for item, row, ratio_cols in placed:
-            if item.rule != "pass":
+            if not is_pass_fail(item.comparison):
                 groups.setdefault(item.group, []).append((row, ratio_cols))
         top = 2
         name_col = COMMUNE_LEAD.index("Chỉ tiêu")

@@ -6,17 +6,18 @@ target), with one :class:`Point` per period in time order.  Indicators are
 matched by code; a name, unit of measure or target that differs between two
 periods is a record on the row, never joined silently.
 
-Comparison with the annual plan ("progress"), by the indicator's Cách tính:
-sums and counts (Tổng, Đếm đạt) are cumulative, 100 × actual / annual
+Comparison with the annual plan, by the indicator's Cách tính, with the
+rules of a master's «Tiến độ thực hiện» (:mod:`xlsync.core.progress`): sums
+and counts (Tổng, Đếm đạt) as a share of the year, 100 × actual / annual
 target (how much of the year's target is done); rates, averages and single
-values are compared directly, as «Tỷ lệ đạt» is (≥: actual / target, ≤:
+values compared directly, as «Tỷ lệ đạt» is (≥: actual / target, ≤:
 target / actual); Đạt/Chưa đạt targets have no ratio.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from xlsync.core.attainment import attainment_ratio, evaluate
 from xlsync.core.history.figures import Figure, IndicatorFigure, MasterFigures
@@ -27,14 +28,13 @@ from xlsync.core.numbers import format_value
 from xlsync.core.periods import Period, find_code, period_from_code, period_from_name, same_period_previous_year, \
     time_order
 from xlsync.core.plan import Comparison, Indicator, Method, Plan, measured_in_percent
+from xlsync.core.progress import ACCUMULATING, ProgressRule
 from xlsync.core.sheets import cell_address
 from xlsync.core.text import label_key, normalize_text
 
 if TYPE_CHECKING:  # frames are built when unit rows are computed
     import pandas as pd
 
-Rule = Literal["cumulative", "direct", "pass"]
-CUMULATIVE_METHODS = (Method.SUM, Method.COUNT_PASS)
 # Columns of «Tổng hợp» a record about an indicator points at (as xlsync.io.master.write lays it out).
 NAME_COL, MEASURE_COL, TARGET_COL = 2, 3, 5
 
@@ -55,7 +55,7 @@ class HistoryRow:
     name: str
     measure: str
     comparison: str
-    rule: Rule
+    rule: ProgressRule  # SHARE_OF_YEAR or DIRECT, as a master's «Tiến độ thực hiện» says it
     points: tuple[Point | None, ...]  # one per period of the history; None: not in that master
     flags: tuple[Issue, ...] = ()  # names, units of measure, targets that changed; units added up
     unit: str = ""  # "" for the commune's rows
@@ -113,23 +113,27 @@ def _codes_in_order(masters: list[MasterFigures]) -> list[str]:
     return sorted(codes, key=lambda code: groups.index(codes[code]))
 
 
-def progress_rule(comparison: str, method: Method | None, measure: str) -> Rule:
+def progress_rule(comparison: str, method: Method | None, measure: str) -> ProgressRule:
     """How a period's figure is set against the annual target (see the module's docstring)."""
-    if label_key(comparison) == label_key(Comparison.PASS.value):
-        return "pass"
+    if is_pass_fail(comparison):
+        return ProgressRule.DIRECT
     if method is None:  # an indicator the plan in use no longer has: told from its unit of measure
-        return "direct" if measured_in_percent(measure, Method.SUM) else "cumulative"
-    return "cumulative" if method in CUMULATIVE_METHODS else "direct"
+        return ProgressRule.DIRECT if measured_in_percent(measure, Method.SUM) else ProgressRule.SHARE_OF_YEAR
+    return ProgressRule.SHARE_OF_YEAR if method in ACCUMULATING else ProgressRule.DIRECT
 
 
-def plan_ratio(rule: Rule, comparison: str, point: Point | None) -> float | None:
+def is_pass_fail(comparison: str) -> bool:
+    return label_key(comparison) == label_key(Comparison.PASS.value)
+
+
+def plan_ratio(rule: ProgressRule, comparison: str, point: Point | None) -> float | None:
     """The period's figure against the year's target, in percent (None where there is none)."""
-    if point is None or rule == "pass":
+    if point is None or is_pass_fail(comparison):
         return None
     actual, target = point.actual, point.annual_target
     if not _is_number(actual) or not _is_number(target):
         return None
-    if rule == "cumulative":
+    if rule is ProgressRule.SHARE_OF_YEAR:
         return None if target == 0 else 100 * actual / target
     sign = next((c for c in Comparison if c.value == comparison), Comparison.GE)
     return attainment_ratio(sign, target, actual)
