@@ -7,6 +7,7 @@ profile with OOXMLRecalcMode = 0 ("always recalculate") makes it compute.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -56,3 +57,22 @@ def recalculate(paths: list[Path], out_dir: Path, profile_dir: Path) -> list[Pat
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=240)
     return [out_dir / p.name for p in paths]
+
+
+def formula_cells(path: Path) -> dict[tuple[str, str], object]:
+    """(sheet, address) of every formula cell of a workbook, with the value stored for it."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path)
+    stored = load_workbook(path, data_only=True)
+    return {(sheet.title, cell.coordinate): stored[sheet.title][cell.coordinate].value
+            for sheet in formulas for row in sheet.iter_rows() for cell in row if cell.data_type == "f"}
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equal as LibreOffice writes them back: blanks alike, numbers to 15 significant digits."""
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from openpyxl import load_workbook
 
-from libreoffice import recalculate
+from libreoffice import formula_cells, recalculate, same_value
 from xlsync.jobs.demo import run_demo
 
 pytestmark = pytest.mark.libreoffice
 
 
-def _formula_cells(path):
-    """(sheet, address) of every formula cell, with the value xlsync stored for it."""
-    formulas = load_workbook(path)
-    stored = load_workbook(path, data_only=True)
-    cells = {}
-    for sheet in formulas:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cells[(sheet.title, cell.coordinate)] = stored[sheet.title][cell.coordinate].value
-    return cells
-
-
-def _same(a, b) -> bool:
-    if a in (None, "") and b in (None, ""):
-        return True
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
+_formula_cells, _same = formula_cells, same_value  # the names other tests import from here
 
 
 @pytest.fixture(scope="module")

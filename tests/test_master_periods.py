@@ -3,6 +3,7 @@ another period refused by code, «Tiến độ nộp» against the period's Hạ
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from datetime import datetime
@@ -11,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers import fill_report
-from libreoffice import recalculate
+from libreoffice import formula_cells, recalculate, same_value
 from period_plan import period_plan
-from test_master_formulas import _formula_cells, _same
 from xlsync.core.example_data import example_values
+from xlsync.core.master.contents import MasterData
 from xlsync.io.master.read import read_master_file
 from xlsync.jobs.consolidate import consolidate_paths
 
@@ -111,6 +112,12 @@ def test_the_master_records_its_period_code_and_reads_it_back(mid_year):
     assert master.consolidation.period == "6 tháng đầu năm 2024"
 
 
+def test_a_master_written_before_period_codes_gets_its_code_from_its_period_name(mid_year):
+    result, _, _ = mid_year
+    assert MasterData(result, {"period": "Năm 2023"}).period_code == "2023"
+    assert MasterData(result, {"period": "Đợt thi đua đặc biệt"}).period_code == ""
+
+
 def test_a_one_period_master_has_no_progress_sheet_and_its_year_code(plan, tmp_path):
     from xlsync.io.plan_source import load_bundled_plan
 
@@ -128,12 +135,26 @@ def test_a_one_period_master_has_no_progress_sheet_and_its_year_code(plan, tmp_p
 @pytest.mark.libreoffice
 def test_libreoffice_recalculates_the_new_formulas_to_the_stored_values(mid_year, tmp_path):
     _, _, out = mid_year
-    expected = _formula_cells(out)
+    expected = formula_cells(out)
     new = {k: v for k, v in expected.items() if k[0] == "Tiến độ thực hiện" or (k[0] == "Tiến độ nộp")}
     assert len(new) > 2 * 24  # progress and verdict of every indicator, the submission counts
     (recalculated,) = recalculate([out], tmp_path / "out", tmp_path / "profile")
     got = load_workbook(recalculated, data_only=True)
     mismatches = {key: (value, got[key[0]][key[1]].value) for key, value in expected.items()
-                  if not _same(value, got[key[0]][key[1]].value)}
+                  if not same_value(value, got[key[0]][key[1]].value)}
     assert mismatches == {}
     assert not math.isnan(got["Tiến độ thực hiện"]["I7"].value or 0)
+
+
+def test_validate_period_option_takes_a_code_or_a_name(cli, mid_year):
+    _, loaded, out = mid_year
+    report = next((out.parent / "bao-cao").glob("*t03*.xlsx"))  # made for «Năm 2024»
+
+    def judged(*period: str) -> list[tuple[str, str]]:
+        status, stdout, stderr = cli("validate", report, "--plan", loaded.plan.source, *period, "--json")
+        assert "Traceback" not in stdout + stderr
+        return [(r["code"], r["cell"]) for r in json.loads(stdout or "[]") if r["severity"] == "error"]
+
+    assert judged() == [("other-period", "B7")]  # the plan's current period: 2024-6T
+    assert judged("--period", "2024") == judged("--period", "Năm 2024") == []
+    assert judged("--period", "2024-6T") == [("other-period", "B7")]

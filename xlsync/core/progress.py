@@ -32,10 +32,6 @@ class ProgressRule(StrEnum):
     SHARE_OF_YEAR = "Thực hiện / kế hoạch năm"
     DIRECT = "So trực tiếp với kế hoạch năm"
 
-    @property
-    def explained(self) -> str:
-        return RULE_EXPLAINED[self]
-
 
 RULE_EXPLAINED = {
     ProgressRule.PERIOD_TARGET: "Kế hoạch giao riêng cho kỳ này (trang «Chỉ tiêu theo kỳ» của kế hoạch).",
@@ -51,10 +47,6 @@ class Progress:
     period_target: float | bool | None  # «Chỉ tiêu theo kỳ», when the plan gives one
     percent: float | None  # share of the annual target, or attainment of the target compared with
     verdict: str  # Đạt / Chưa đạt / Đang thực hiện / "" (no figure)
-
-    @property
-    def compared_with(self) -> float | bool | None:
-        return self.period_target if self.rule is ProgressRule.PERIOD_TARGET else self.result.target
 
     @property
     def explanation(self) -> str:
