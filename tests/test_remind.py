@@ -134,3 +134,16 @@ def test_a_deadline_that_is_not_a_date_refuses_to_remind(cli, office, plan, monk
     code, err, sent = remind_with_deadline(cli, office, plan, monkeypatch, "cuối tháng")
     assert (code, sent) == (2, 0)
     assert "cuối tháng" in err
+
+
+def test_an_address_the_server_refuses_is_said_and_not_counted_as_reminded(cli, office, monkeypatch):
+    from smtp_server import RecordingHandler
+
+    with running_server(RecordingHandler(refuse={"thon03@sontay.example.com"})) as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+    assert code == 1, out + err
+    assert [m.rcpt_tos for m in server.handler.messages] == [["thon07@sontay.example.com"]]
+    assert "Chưa nhắc được Thôn 3: Máy chủ thư từ chối địa chỉ thon03@sontay.example.com (550" in out
+    rows = remind_log_path(office / "bao-cao").read_text(encoding="utf-8-sig").splitlines()
+    assert [row.split(",")[1] for row in rows[1:]] == ["T07"]

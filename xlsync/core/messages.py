@@ -663,6 +663,11 @@ RECORDS: dict[str, Entry] = {
         "The plan's «Hạn nộp báo cáo» (deadline) on sheet «Thông tin» is '{value}', not a date. Write it as "
         "day/month/year, e.g. 15/01/2025.",
     ),
+    "remind-refused": Entry(
+        E,
+        "Máy chủ thư từ chối địa chỉ {address} ({detail}); hãy kiểm tra Email của đơn vị ở trang «Đơn vị».",
+        "The mail server refused the address {address} ({detail}); check the unit's Email on sheet «Đơn vị».",
+    ),
     "remind-before-deadline": Entry(
         E,
         "Chưa đến hạn nộp báo cáo ({deadline}): chưa nhắc đơn vị nào. Thêm --allow-before-deadline để vẫn nhắc.",

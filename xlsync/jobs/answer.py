@@ -65,9 +65,9 @@ def answer_arrivals(
             run.problems.append(make_issue("collect-reply-failed", file=arrival.attachment.name,
                                            unit=arrival.unit.name, detail="-"))
             continue
-        answer.message = build_answer(arrival, issues, answer.copy, sender=sender, office=office,
-                                      period=loaded.plan.info.period, lang=lang)
         try:
+            answer.message = build_answer(arrival, issues, answer.copy, sender=sender, office=office,
+                                          period=loaded.plan.info.period, lang=lang)
             if eml_folder is not None:
                 name = safe_file_name(f"{arrival.unit.code} {arrival.uid}-{len(run.answers) + 1}.eml")
                 answer.eml = write_eml(answer.message, eml_folder / name)

@@ -116,20 +116,22 @@ def remind_units(
             run.already_today.append(status)
             continue
         reminder = Reminder(status, unit.email, (sheet_urls or {}).get(unit.code, ""))
-        _attach_copy(reminder, work)
-        reminder.message = build_reminder(reminder, plan, sender=sender, deadline=deadline)
-        if eml_folder is not None:
-            reminder.eml = write_eml(reminder.message, eml_folder / safe_file_name(f"{unit.code} {unit.name}.eml"))
-        else:
-            try:
-                reminder.result = send_message(reminder.message, settings)
-            except CannotRun as problem:
-                reminder.problem = problem
-                run.reminders.append(reminder)
-                continue
-            log_rows.append([reminder.result.sent_at.isoformat(timespec="seconds"), unit.code, unit.name,
-                             reminder.address, status.status.value, reminder.result.message_id])
         run.reminders.append(reminder)
+        _attach_copy(reminder, work)
+        try:
+            reminder.message = build_reminder(reminder, plan, sender=sender, deadline=deadline)
+            if eml_folder is not None:
+                reminder.eml = write_eml(reminder.message, eml_folder / safe_file_name(f"{unit.code} {unit.name}.eml"))
+                continue
+            reminder.result = send_message(reminder.message, settings)
+            if not reminder.result.accepted:  # refused by the server: not reminded, so not logged
+                reply = "; ".join(reminder.result.refused.values())
+                raise CannotRun("remind-refused", address=reminder.address, detail=reply)
+        except CannotRun as problem:  # a malformed address, a refusal: the other units are still reminded
+            reminder.problem = problem
+            continue
+        log_rows.append([reminder.result.sent_at.isoformat(timespec="seconds"), unit.code, unit.name,
+                         reminder.address, status.status.value, reminder.result.message_id])
     if log_rows:
         run.log = append_remind_log(folder, log_rows)
     return run
