@@ -52,9 +52,9 @@ def history(masters: tuple[str, ...], out: str, plan_path: str | None, lang: str
 
 def print_history_table(result, lang: str) -> None:
     """The first table of a review report: the latest period against the same period a year earlier."""
-    from xlsync.cli.render import console, new_table
+    from xlsync.cli.render import _shown as shown, console, new_table
     from xlsync.core.history.build import comparable, difference, percent_change
-    from xlsync.core.numbers import format_number, format_value
+    from xlsync.core.numbers import format_number
 
     if not result.pairs:
         say(text("history-no-pairs", lang), err=False)
@@ -69,7 +69,7 @@ def print_history_table(result, lang: str) -> None:
         a, b = row.points[now], row.points[then]
         change = difference(a, b) if comparable(row, now, then) else None
         percent = percent_change(a, b) if change is not None else None
-        table.add_row(row.code, row.name, format_value(a.actual if a else None), format_value(b.actual if b else None),
+        table.add_row(row.code, row.name, shown(a.actual if a else None), shown(b.actual if b else None),
                       "" if change is None else format_number(change, 2),
                       "" if percent is None else format_number(percent, 1))
     console().print(table)

@@ -1525,7 +1525,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Đã ghi sổ diễn biến {path}: {indicators} chỉ tiêu, {count} kỳ ({periods}).",
         "History workbook written to {path}: {indicators} indicators, {count} periods ({periods})."),
     "history-table-caption": (
-        "{current} so với {previous}:", "{current} against {previous}:"),
+        "{current} so với {previous}", "{current} against {previous}"),
     "col-change": ("Tăng/giảm", "Change"),
     "col-change-percent": ("Tăng/giảm (%)", "Change (%)"),
 }

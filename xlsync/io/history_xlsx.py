@@ -103,8 +103,8 @@ class _Book:
         pairs = self.history.pairs
         sheet = self._sheet(name, "history-same-period-title", len(lead) + 4 * len(pairs))
         periods = self.history.periods
-        blocks = [(text("history-table-caption", "vi", current=periods[now].name, previous=periods[then].name)
-                   .rstrip(":"), SAME_PERIOD_LABELS) for now, then in pairs]
+        blocks = [(text("history-table-caption", "vi", current=periods[now].name, previous=periods[then].name),
+                   SAME_PERIOD_LABELS) for now, then in pairs]
         self._header(sheet, lead, blocks)
         if not pairs:
             sheet.write_string(HEADER_ROW + 2, 0, text("history-no-pairs", "vi"), self.formats["italic"])

@@ -225,6 +225,8 @@ def _where(master: MasterFigures, figure: IndicatorFigure):
 
 
 def _target_text(figure: IndicatorFigure) -> str:
+    if is_pass_fail(figure.comparison):
+        return figure.comparison
     return f"{figure.comparison} {format_value(figure.target)}".strip()
 
 
