@@ -78,3 +78,15 @@ def test_standard_codes_names_and_order():
     assert same_period_previous_year(own, [earlier]) is earlier
     assert (own.kind, Period("A", "a", date(2024, 1, 1), date(2024, 9, 30)).kind) == ("quarter", "other")
     assert datetime(2024, 1, 1).date() == period_from_code("2024").start
+
+
+def test_the_plan_workbook_keeps_periods_and_their_targets(plan, tmp_path):
+    from xlsync.io.plan_source import load_plan_file
+    from xlsync.io.plan_xlsx import write_plan_workbook
+
+    loaded = period_plan(plan, tmp_path, period_targets=(("KT06", "2024-6T", 800),))
+    again = load_plan_file(write_plan_workbook(loaded.plan, tmp_path / "lai.xlsx"))
+    assert _records(again) == []
+    assert again.plan.periods == loaded.plan.periods
+    assert again.plan.current_period.code == "2024-6T"
+    assert again.plan.period_targets == loaded.plan.period_targets

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlsync.core.numbers import PASS, Kind
+from xlsync.core.periods import format_day
 from xlsync.core.plan import Comparison, InfoKeys, Labels, Method, Plan, Sheets
 from xlsync.core.scoring.model import Criterion, CriterionKind, QuantRule, QuotaBase
 from xlsync.io.xlsx_sheets import new_workbook
@@ -37,6 +38,11 @@ GUIDE = (
     ("Trang «Khen thưởng»", "Không bắt buộc: đề nghị khen thưởng, xét theo thứ tự từng dòng; mỗi đơn vị nhận danh hiệu "
      "đầu tiên đủ điều kiện. «Điểm tối thiểu», «Số đơn vị dẫn đầu mỗi khối», «Tỷ lệ tối đa (%)» (làm tròn xuống) "
      "trên số đơn vị của khối hoặc toàn xã («Tính trên»); ô trống là không giới hạn."),
+    ("Trang «Kỳ báo cáo»", "Không bắt buộc: các kỳ báo cáo (Mã kỳ như 2024, 2024-6T, 2024-Q1; Tên kỳ; Từ ngày, "
+     "Đến ngày, Hạn nộp theo dạng ngày/tháng/năm). Không có trang này thì kế hoạch có một kỳ là cả năm. "
+     "Dòng «Kỳ báo cáo» ở trang «Thông tin» ghi kỳ đang báo cáo (mã hoặc tên)."),
+    ("Trang «Chỉ tiêu theo kỳ»", "Không bắt buộc: kế hoạch riêng của một chỉ tiêu trong một kỳ (Mã chỉ tiêu, Mã kỳ, "
+     "Kế hoạch), ví dụ chỉ tiêu 6 tháng đầu năm."),
     ("Lưu ý", "Không đổi tên trang và tên cột. Sau khi sửa, chạy «xlsync validate» để kiểm tra sổ kế hoạch."),
 )
 
@@ -56,6 +62,10 @@ def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
             _write_criteria(workbook, formats, plan)
         if plan.award_rules:
             _write_award_rules(workbook, formats, plan)
+        if plan.period_table:
+            _write_periods(workbook, formats, plan)
+        if plan.period_targets:
+            _write_period_targets(workbook, formats, plan)
         _write_guide(workbook, formats)
     return target
 
@@ -170,6 +180,19 @@ def _write_award_rules(workbook, formats: Formats, plan: Plan) -> None:
             for a in plan.award_rules]
     _rows(sheet, formats, rows)
     _choices(sheet, AWARD_LABELS.index("Tính trên"), len(rows), [b.value for b in QuotaBase])
+
+
+def _write_periods(workbook, formats: Formats, plan: Plan) -> None:
+    labels = (*Labels.PERIODS[0], *Labels.PERIODS[1][:3])
+    sheet = _table(workbook, formats, Sheets.PERIODS, labels, (12, 30, 12, 12, 12))
+    # Dates as typed text (dd/mm/yyyy): what a clerk reads, and what the reader reads back.
+    _rows(sheet, formats, [(p.code, p.name, format_day(p.start), format_day(p.end), format_day(p.deadline))
+                           for p in plan.period_table])
+
+
+def _write_period_targets(workbook, formats: Formats, plan: Plan) -> None:
+    sheet = _table(workbook, formats, Sheets.PERIOD_TARGETS, Labels.PERIOD_TARGETS[0], (14, 12, 12))
+    _rows(sheet, formats, [(t.indicator, t.period, t.target) for t in plan.period_targets])
 
 
 def _write_guide(workbook, formats: Formats) -> None:
