@@ -160,7 +160,8 @@ def _unavailable(reason: str) -> None:
 
 
 @contextlib.contextmanager
-def running_dovecot(user: str = "vanphong@sontay.example.com", password: str = "Kh0ng-ai-biet!42") -> Iterator[ImapServer]:
+def running_dovecot(user: str = "vanphong@sontay.example.com",
+                    password: str = "Kh0ng-ai-biet!42") -> Iterator[ImapServer]:
     if not Path(DOVECOT).exists():
         _unavailable("the dovecot program is not installed")
     accounts = _accounts()

@@ -114,9 +114,10 @@ def mailbox_cases(demo: Path, tmp_path_factory) -> dict:
     t01 = report(demo, "T01")
     t01_older = edited(t01, work / "t01-old.xlsx", {first_number_cell(t01): 1})
     # Thôn 1 sends twice; the newer message reaches the mailbox first.
-    messages.append(("t01-new", mail("Thôn 1 <thon01@sontay.example.com>", "Báo cáo thi đua năm 2024 – Thôn 1 (bản sửa)",
+    thon1 = "Thôn 1 <thon01@sontay.example.com>"
+    messages.append(("t01-new", mail(thon1, "Báo cáo thi đua năm 2024 – Thôn 1 (bản sửa)",
                                      [("Báo cáo Thôn 1 – bản sửa.xlsx", t01.read_bytes())], NOW - day)))
-    messages.append(("t01-old", mail("Thôn 1 <thon01@sontay.example.com>", "Báo cáo thi đua năm 2024 – Thôn 1",
+    messages.append(("t01-old", mail(thon1, "Báo cáo thi đua năm 2024 – Thôn 1",
                                      [("Báo cáo Thôn 1.xlsx", t01_older)], NOW - 3 * day)))
     # Thôn 2's report forwarded by someone else, as an attached message.
     inner = mail("Thôn 2 <thon02@sontay.example.com>", "Báo cáo Thôn 2",
@@ -149,8 +150,9 @@ def mailbox_cases(demo: Path, tmp_path_factory) -> dict:
                                   [("Công văn.docx", b"PK\x03\x04 not really a document")], NOW - day)))
     messages.append(("huge", mail("thon10@sontay.example.com", "Báo cáo ảnh chụp",
                                   [("Thôn 10 ảnh.xlsx", b"\x00" * (1536 * 1024))], NOW - day)))
+    locked_tyt = locked(report(demo, "TYT"), work / "locked.xlsx")
     messages.append(("locked", mail("tramyte@sontay.example.com", "Báo cáo có mật khẩu",
-                                    [("Trạm y tế.xlsx", locked(report(demo, "TYT"), work / "locked.xlsx"))], NOW - day)))
+                                    [("Trạm y tế.xlsx", locked_tyt)], NOW - day)))
     t02 = report(demo, "T02")
     stranger = edited(t02, work / "stranger.xlsx", {unit_code_cell(t02, "T02"): "T99"})
     messages.append(("unknown", mail("la@example.org", "Báo cáo", [("Báo cáo.xlsx", stranger)], NOW - day)))
@@ -308,7 +310,8 @@ def collect_cli(cli, folder: str, *options: str):
 def test_a_newer_report_in_a_later_run_replaces_the_current_one_which_is_kept(cli, imap_env, demo, tmp_path):
     folder = "Báo cáo đến"  # a folder named in Vietnamese, as the office's mail program shows it
     t01 = report(demo, "T01")
-    first = mail("thon01@sontay.example.com", "Báo cáo Thôn 1", [("Thôn 1.xlsx", t01.read_bytes())], NOW - timedelta(days=2))
+    first = mail("thon01@sontay.example.com", "Báo cáo Thôn 1", [("Thôn 1.xlsx", t01.read_bytes())],
+                 NOW - timedelta(days=2))
     imap_env.append(wire(first), encode_folder_name(folder))
     imap_env.append(wire(first), encode_folder_name(folder))  # the same message twice (a copy kept by a rule)
     code, out, err = collect_cli(cli, folder)
