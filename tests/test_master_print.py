@@ -19,6 +19,7 @@ from xlsync.jobs.demo import run_demo
 pytestmark = pytest.mark.libreoffice
 
 CHART_TITLE = "Tỷ lệ đạt kế hoạch theo chỉ tiêu (%)"
+SCORE_FILES_TITLE = "Bảng chấm điểm đã dùng"  # the last list below the ranking
 # The demo's 24 indicators fill the first page, one page wide; «Nơi nhận» and the signature, kept together,
 # go to the second.
 TABLE_PAGES = 2
@@ -104,3 +105,18 @@ def test_summary_fits_its_pages_with_the_chart_on_its_own(printed, summary_pages
     chart_words = chart.split()
     assert [code for code in codes if code not in chart_words] == []  # every bar on this one page
     assert [r.indicator.name for r in demo.consolidation.results if r.indicator.name in flat(chart)] == []
+
+
+def test_ranking_charts_each_whole_on_a_page_after_the_tables(printed):
+    """«Xếp hạng»: each block's chart on one page (all its bars), below the ranking and its lists."""
+    demo, _, pages = printed
+    texts = [squeezed(page) for page in pages]
+    last_list = max(i for i, text in enumerate(texts) if squeezed(SCORE_FILES_TITLE) in text)
+    blocks: dict[str, list[str]] = {}
+    for total in demo.scoring.totals:
+        blocks.setdefault(total.block, []).append(demo.consolidation.plan.units[total.unit].name)
+    assert len(blocks) >= 3
+    for block, names in blocks.items():
+        (page,) = [i for i, text in enumerate(texts) if squeezed(f"Tổng điểm – {block}") in text]
+        assert page > last_list
+        assert [name for name in names if squeezed(name) not in texts[page]] == []

@@ -23,6 +23,7 @@ from xlsync.core.plan import DataElement
 from xlsync.core.row_height import LINE_HEIGHT, text_lines
 from xlsync.io.master.cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
     verdict_text
+from xlsync.io.master.pages import fit_width_scale
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet
 from xlsync.io.xlsx_style import Formats
 
@@ -35,6 +36,7 @@ TOTAL_ROW = HEADER_ROW + 3
 FIRST_UNIT_ROW = TOTAL_ROW + 1
 FIRST_FIGURE_COL = len(BY_UNIT_LABELS)
 CODE_WIDTH, NAME_WIDTH, FIGURE_WIDTH = 12, 30, 14
+READABLE_SCALE = 0.5  # printed smaller than half size, 12-point figures are 6-point: too small to read
 
 
 def write_by_unit(workbook, formats: Formats, consolidation: Consolidation) -> None:
@@ -45,9 +47,12 @@ def write_by_unit(workbook, formats: Formats, consolidation: Consolidation) -> N
     last_unit_row = _unit_rows(sheet, formats, consolidation, elements)
     _total_row(sheet, formats, consolidation, elements, last_unit_row)
     sheet.freeze_panes(FIRST_UNIT_ROW, FIRST_FIGURE_COL)
-    # Units × elements is wider than a page: pages go across, each with the unit columns again.
-    print_setup(sheet, (HEADER_ROW, TOTAL_ROW - 1), fit_width=False)
-    sheet.repeat_columns(0, FIRST_FIGURE_COL - 1)
+    # One page wide while the figures stay readable; more elements than that: pages go across, each with the
+    # unit columns again.
+    fits = fit_width_scale((CODE_WIDTH, NAME_WIDTH) + (FIGURE_WIDTH,) * len(elements)) >= READABLE_SCALE
+    print_setup(sheet, (HEADER_ROW, TOTAL_ROW - 1), fit_width=fits)
+    if not fits:
+        sheet.repeat_columns(0, FIRST_FIGURE_COL - 1)
     if consolidation.unit_results:
         _unit_targets(sheet, formats, consolidation, last_unit_row + 3)
 

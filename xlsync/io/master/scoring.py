@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.issues import Issue, severity_word
 from xlsync.core.numbers import format_number
-from xlsync.core.row_height import row_height
+from xlsync.core.row_height import LINE_HEIGHT, row_height
 from xlsync.core.scoring.model import (
     AwardRule,
     CriterionKind,
@@ -33,6 +33,7 @@ from xlsync.core.scoring.model import (
 )
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.master.cells import header, print_setup
+from xlsync.io.master.pages import SAFETY, fit_width_scale, page_height
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 
@@ -55,6 +56,7 @@ HEADER_ROW = 4  # 0-based row of both tables' headers, below the title
 TIED = "Có"
 POINTS_FORMAT = "0.00"
 DATA_SOURCE = "Sổ tổng hợp, trang «Theo đơn vị» (chỉ tiêu giao cho đơn vị)"
+CHART_WIDTH, CHART_GAP = 1300, 10  # pixels: two thirds of the table's width
 
 # Column positions the formulas use (0-based), named after the labels above.
 S_UNIT, S_KIND, S_POINTS, S_SELF, S_REVIEW = (SCORE_LABELS.index(x) for x in
@@ -165,11 +167,12 @@ def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, l
     if scoring.totals:
         sheet.autofilter(HEADER_ROW, 0, last, len(RANK_LABELS) - 1)
         _highlights(workbook, sheet, first, last)
-        _charts(workbook, sheet, scoring.totals, first)
     row = last + 2
     row = _award_rules(sheet, formats, scoring.plan.award_rules, row)
     row = _records(sheet, formats, scoring.issues, row + 1)
-    _score_files(sheet, formats, scoring, row + 1)
+    row = _score_files(sheet, formats, scoring, row + 1)
+    if scoring.totals:
+        sheet.set_h_pagebreaks(_charts(workbook, sheet, scoring.totals, first, row + 1))
     sheet.freeze_panes(HEADER_ROW + 1, 4)
     print_setup(sheet, (HEADER_ROW, HEADER_ROW))
 
@@ -243,12 +246,15 @@ def _highlights(workbook, sheet, first: int, last: int) -> None:
         "type": "no_blanks", "format": workbook.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT})})
 
 
-def _charts(workbook, sheet, totals: list[UnitTotal], first: int) -> None:
-    """One bar chart of totals per block, stacked to the right of the table."""
+def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -> list[int]:
+    """One bar chart of totals per block, stacked below the tables from ``at_row`` on pages of their own (none
+    split across two); returns the rows to break the pages above."""
     blocks: dict[str, list[int]] = {}
     for row, total in enumerate(totals, start=first):
         blocks.setdefault(total.block, []).append(row)
-    offset = 0
+    # What a page holds below the repeated header, in pixels of the sheet (XlsxWriter's rows are 20 pixels).
+    page = (page_height(fit_width_scale(RANK_WIDTHS)) - SAFETY - 2 * LINE_HEIGHT) * 4 / 3
+    row, used, breaks = at_row, 0.0, [at_row]
     for block, rows in blocks.items():
         chart = workbook.add_chart({"type": "bar"})
         chart.add_series({
@@ -256,15 +262,22 @@ def _charts(workbook, sheet, totals: list[UnitTotal], first: int) -> None:
             "categories": [ScoringSheets.RANKING, rows[0], R_NAME, rows[-1], R_NAME],
             "values": [ScoringSheets.RANKING, rows[0], R_TOTAL, rows[-1], R_TOTAL],
             "fill": {"color": "#4472C4"},
-            "data_labels": {"value": True, "num_format": POINTS_FORMAT},
+            "data_labels": {"value": True, "num_format": POINTS_FORMAT, "font": {"name": FONT}},
         })
         chart.set_title({"name": f"Tổng điểm – {block}", "name_font": {"name": FONT, "size": 12}})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"reverse": True})
-        height = max(220, 40 * len(rows) + 90)
-        chart.set_size({"width": 560, "height": height})
-        sheet.insert_chart(HEADER_ROW, len(RANK_LABELS) + 1, chart, {"y_offset": offset})
-        offset += height + 20
+        chart.set_x_axis({"num_font": {"name": FONT}})
+        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
+        height = min(max(220, 40 * len(rows) + 90), int(page) - CHART_GAP)  # thinner bars beyond a page
+        chart.set_size({"width": CHART_WIDTH, "height": height})
+        span = -(-(height + CHART_GAP) // 20) + 1  # the rows it covers, and one between charts
+        if used and used + span * 20 > page:
+            breaks.append(row)
+            used = 0.0
+        # Below the row's top: a chart starting on a page break has a sliver printed on the page above.
+        sheet.insert_chart(row, 1, chart, {"y_offset": CHART_GAP})
+        row, used = row + span, used + span * 20
+    return breaks
 
 
 def _award_rules(sheet, formats: Formats, rules: list[AwardRule], row: int) -> int:
@@ -308,7 +321,9 @@ def _records(sheet, formats: Formats, issues: list[Issue], row: int) -> int:
     return row + 1
 
 
-def _score_files(sheet, formats: Formats, scoring: ScoringResult, row: int) -> None:
+def _score_files(sheet, formats: Formats, scoring: ScoringResult, row: int) -> int:
+    """The score workbooks read, from ``row``; returns the first row below them."""
+    below = row + 2 + len(scoring.files)
     sheet.write_string(row, 0, "Bảng chấm điểm đã dùng", formats["bold"])
     for col, label in enumerate(SOURCE_LABELS):
         sheet.write_string(row + 1, col, label, formats["header"])
@@ -319,3 +334,4 @@ def _score_files(sheet, formats: Formats, scoring: ScoringResult, row: int) -> N
                   item.metadata.get("sha256", ""))
         for col, value in enumerate(values):
             write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+    return below

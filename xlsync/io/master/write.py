@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
@@ -34,7 +35,6 @@ from xlsync.core.master.tables import SUMMARY_LABELS
 from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
 from xlsync.core.row_height import row_height
-from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, verdict_text, \
@@ -42,10 +42,12 @@ from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, 
 from xlsync.io.master.pages import break_above, row_heights
 from xlsync.io.master.periods import SUBMISSION_LABELS, deadline_line, submission_cells, submission_header, \
     submission_summary, write_period_progress
-from xlsync.io.master.scoring import scoring_extents, write_scoring_sheets
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, FONT, PASS_FILL, PASS_FONT, Formats, write_text
+
+if TYPE_CHECKING:  # scores and their sheets are loaded only by a run that has scores
+    from xlsync.core.scoring.run import ScoringResult
 
 __all__ = ["Columns", "ratio_formula", "verdict_formula", "write_master"]
 
@@ -56,6 +58,8 @@ RECIPIENT_COLUMNS = 3  # «Nơi nhận» spans Mã, Nhóm and Chỉ tiêu
 # The chart in pixels, as XlsxWriter sizes it: within the table's width, and at most what one A4 landscape
 # page holds at the scale that fits the table to the page's width.
 CHART_WIDTH, CHART_MAX_HEIGHT = 1100, 740
+CHECK_WIDTHS = (10, 26, 36, 12, 7, 16, 70, 70)
+SOURCE_WIDTHS = (28, 50, 14, 66, 20, 10, 14, 16, 10)
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
 
 
@@ -82,6 +86,8 @@ def write_master(
         write_by_unit(workbook, formats, consolidation)
         _progress(workbook, formats, consolidation)
         if scoring is not None:
+            from xlsync.io.master.scoring import write_scoring_sheets
+
             write_scoring_sheets(workbook, formats, scoring)
         _checks(workbook, formats, consolidation.issues)
         _sources(workbook, formats, consolidation, created)
@@ -107,6 +113,8 @@ def _check_size(consolidation: Consolidation, scoring: ScoringResult | None) -> 
         MasterSheets.SOURCES: (len(consolidation.sources) + 8, len(SOURCE_LABELS)),
     }
     if scoring is not None:
+        from xlsync.io.master.scoring import scoring_extents
+
         extents.update(scoring_extents(scoring))
     for sheet, (rows, columns) in extents.items():
         if rows > EXCEL_ROWS or columns > EXCEL_COLUMNS:
@@ -265,11 +273,12 @@ def _checks(workbook, formats: Formats, issues: list[Issue]) -> None:
     text, safe = formats["text"], formats["safe_text"]
     for name, part in zip(check_sheet_names(len(parts)), parts):
         sheet = workbook.add_worksheet(name, worksheet_class=RowSheet)
-        header(sheet, formats, 0, CHECK_LABELS, (10, 26, 36, 12, 7, 16, 70, 70))
+        header(sheet, formats, 0, CHECK_LABELS, CHECK_WIDTHS)
         for row, issue in enumerate(part, start=1):
             values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
                       issue.value, issue.message_vi, issue.message_en)
-            sheet.write_cells(row, [user_text(value, text, safe) for value in values])
+            sheet.write_cells(row, [user_text(value, text, safe) for value in values],
+                              height=row_height(zip(values, CHECK_WIDTHS)))
         sheet.freeze_panes(1, 0)
         if part:
             sheet.autofilter(0, 0, len(part), len(CHECK_LABELS) - 1)
@@ -291,7 +300,7 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
         sheet.write_string(row, 0, key, formats["bold"])
         write_text(sheet, row, 1, value, formats["plain"], formats["safe_text"])
     first = len(facts) + 1
-    header(sheet, formats, first, SOURCE_LABELS, (28, 50, 14, 66, 20, 10, 14, 16, 10))
+    header(sheet, formats, first, SOURCE_LABELS, SOURCE_WIDTHS)
     text, safe = formats["text"], formats["safe_text"]
     for row, source in enumerate(consolidation.sources, start=first + 1):
         report, meta = source.report, source.metadata
@@ -299,7 +308,8 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
                   meta.get("modified", ""), report.unit.code if report and report.unit else "",
                   report.plan_id if report else "", report.plan_fingerprint if report else "",
                   report.metadata.get("template_version", "") if report else "")
-        sheet.write_cells(row, [user_text(value, text, safe) for value in values])
+        sheet.write_cells(row, [user_text(value, text, safe) for value in values],
+                          height=row_height(zip(values, SOURCE_WIDTHS)))
     print_setup(sheet, (first, first))
 
 
