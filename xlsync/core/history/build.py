@@ -239,7 +239,7 @@ def _unit_rows(periods: list[Period], masters: list[MasterFigures], plan: Plan,
 
     indicators = {i.code: i for i in plan.indicators}
     sources = _unit_sources(periods, masters, plan, merges)
-    # One frame of figures per master (units × elements), built once: a frame per unit and period costs 100 times more.
+    # One frame of figures per master (units × elements), built once: a frame per unit and period costs far more.
     frames = [pd.DataFrame.from_dict(m.figures, orient="index", dtype=float) for m in masters]
     rows = []
     for assigned in plan.unit_targets:
@@ -267,7 +267,7 @@ def _unit_sources(periods: list[Period], masters: list[MasterFigures], plan: Pla
         groups = codes_by_unit(period, master.figures, plan.unit_code_changes, plan.periods)
         by_unit = {unit: groups.get(label_key(unit), []) for unit in assigned}
         for unit, codes in by_unit.items():
-            if codes and codes != [unit]:
+            if codes and [label_key(code) for code in codes] != [label_key(unit)]:
                 merges.append(make_issue("history-units-merged", file=master.file, sheet=MasterSheets.BY_UNIT,
                                          value=unit, unit=unit, old=", ".join(codes), period=period.name))
         found.append(by_unit)
@@ -284,7 +284,8 @@ def _unit_point(unit: str, indicator: Indicator, position: int, periods: list[Pe
     own = master.unit_targets.get((unit, indicator.code))
     year = _year_master(position, periods)
     in_year = masters[year].unit_targets.get((unit, indicator.code)) if year is not None else None
-    annual = (in_year or own).target if (in_year or own) is not None else _plan_target(unit, indicator, periods[position], plan)
+    known = in_year or own  # the year master's target for the unit, else this master's, else the plan's
+    annual = known.target if known is not None else _plan_target(unit, indicator, periods[position], plan)
     return Point(actual, own.target if own is not None else None, annual)
 
 

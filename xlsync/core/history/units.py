@@ -35,7 +35,8 @@ def read_unit_code_changes(sheet: PlanSheet | None, plan: Plan, issues: list[Iss
         if not old or not new or not since or row in broken:
             continue
         if plan.unit_by_code(new) is None:
-            issues.append(make_issue("unknown-unit", file=file, sheet=name, cell=sheet.cell(row, "Mã mới"), value=new))
+            issues.append(make_issue("unknown-unit", file=file, sheet=name, cell=sheet.cell(row, "Mã mới"),
+                                     value=new))
             continue
         if change_start(since, plan.periods) is None:
             issues.append(make_issue("unit-change-period-unknown", file=file, sheet=name,
