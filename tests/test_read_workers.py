@@ -153,6 +153,30 @@ def test_a_reading_started_from_the_names_is_taken_over_by_the_run(bundled, fold
     assert start_reading_named([str(tmp_path / "khong-co")]) is None  # the run says why, when it searches
 
 
+@pytest.mark.parametrize("command", ["validate", "consolidate"])
+def test_the_commands_start_reading_before_the_plan_is_resolved(command, bundled, folder, cli, monkeypatch):
+    """Workers forked first read while the plan (and then pandas) loads."""
+    import multiprocessing
+
+    import xlsync.io.plan_source as plan_source
+
+    monkeypatch.setenv("XLSYNC_WORKERS", "2")
+    resolve_plan = plan_source.resolve_plan
+    seen: dict[str, object] = {}
+
+    def resolving(path):
+        seen["workers"] = len(multiprocessing.active_children())
+        return resolve_plan(path)
+
+    monkeypatch.setattr(plan_source, "resolve_plan", resolving)
+    args = ["--out", str(folder / "tong-hop.xlsx")] if command == "consolidate" else []
+
+    status, _, _ = cli(command, str(folder), *args)
+
+    assert status == 1  # T04's «khoảng 900», the unreadable file: the run went on to the end
+    assert seen["workers"] == 2
+
+
 def _dies_on_b(path: str) -> str:
     if path == "b":
         os._exit(3)

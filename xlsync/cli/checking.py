@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import click
 
@@ -19,6 +21,10 @@ from xlsync.cli.options import (
     say,
 )
 from xlsync.core.messages import current_lang, text
+
+if TYPE_CHECKING:
+    from xlsync.io.plan_source import LoadedPlan
+    from xlsync.jobs.reading import Reading
 
 
 @click.command()
@@ -46,18 +52,15 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run
     (a path that does not exist, nothing to check, no file readable).
     """
-    from xlsync.cli.render import copies_line, plan_line, print_records, progress, records_before_refusal, unit_names
-    from xlsync.io.plan_source import resolve_plan
+    from xlsync.cli.render import copies_line, print_records, progress, records_before_refusal, unit_names
     from xlsync.jobs.gsheets import gather_sources, is_sheet, open_client, validate_sources
 
     lang = current_lang(lang)
-    loaded = resolve_plan(plan_path)
-    say(plan_line(loaded, lang))
-    with records_before_refusal(as_json, lang):
-        chosen = gather_sources(paths, loaded, all_registered=all_registered)
+    with plan_and_reading(paths, plan_path, lang) as (loaded, reading), records_before_refusal(as_json, lang):
+        chosen = gather_sources(paths, loaded, all_registered=all_registered, reading=reading)
         client = open_client(credentials) if chosen.sheets else None
         with progress(len(chosen), text("checking", lang)) as advance:
-            run = validate_sources(chosen, loaded, client, period=period, progress=advance)
+            run = validate_sources(chosen, loaded, client, period=period, progress=advance, reading=reading)
     if any(f.kind == "report" for f in run.files):
         loaded.require_usable()
     report = run.report
@@ -75,6 +78,28 @@ def validate(paths: tuple[str, ...], plan_path: str | None, as_json: bool, lang:
         print_records(report.issues, len(run.files), lang, units=unit_names(f.report for f in run.files),
                       full_list=[copies_line(feedback_dir, "--feedback", lang)])
     return exit_now(report.exit_code)
+
+
+@contextmanager
+def plan_and_reading(
+    names: Sequence[str], plan_path: str | None, lang: str, out: str | None = None
+) -> Iterator[tuple[LoadedPlan, Reading | None]]:
+    """The plan to use, said on stderr, and the workbook files ``names`` holds (``out`` left out) being read.
+
+    The files start being read first, in worker processes when there are
+    many: they read while this process resolves the plan and then imports
+    pandas and pandera.  Workers the run ends without are stopped.
+    """
+    from xlsync.jobs.reading import start_reading_named
+
+    reading = start_reading_named(names, out)
+    from xlsync.cli.render import plan_line
+    from xlsync.io.plan_source import resolve_plan
+
+    with reading or nullcontext():
+        loaded = resolve_plan(plan_path)
+        say(plan_line(loaded, lang))
+        yield loaded, reading
 
 
 def exit_now(code: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from xlsync.cli.checking import exit_now
+from xlsync.cli.checking import exit_now, plan_and_reading
 from xlsync.cli.options import (
     credentials_option,
     edge,
@@ -50,29 +50,19 @@ def consolidate(sources: tuple[str, ...], plan_path: str | None, out: str, perio
     Exit status: 0 clean, 1 errors found (the master is still written), 2
     cannot run (a path that does not exist, no report found, none readable).
     """
-    from xlsync.cli.render import (
-        copies_line,
-        plan_line,
-        print_consolidation,
-        print_records,
-        progress,
-        records_before_refusal,
-        unit_names,
-    )
-    from xlsync.io.plan_source import resolve_plan
+    from xlsync.cli.render import copies_line, print_consolidation, print_records, progress, records_before_refusal, \
+        unit_names
     from xlsync.jobs.gsheets import consolidate_sources, gather_sources, open_client
 
     lang = current_lang(lang)
-    loaded = resolve_plan(plan_path)
-    say(plan_line(loaded, lang))
-    with records_before_refusal(as_json, lang):
-        chosen = gather_sources(sources, loaded, all_registered=all_registered)
+    with plan_and_reading(sources, plan_path, lang, out) as (loaded, reading), records_before_refusal(as_json, lang):
+        chosen = gather_sources(sources, loaded, all_registered=all_registered, reading=reading)
         client = open_client(credentials) if chosen.sheets else None
         if feedback and not chosen.sheets:
             say(text("gsheet-feedback-no-sheets", lang))
         with progress(len(chosen), text("reading", lang)) as advance:
             run = consolidate_sources(chosen, loaded, out, period, client=client, feedback=feedback,
-                                      feedback_dir=feedback_dir, progress=advance)
+                                      feedback_dir=feedback_dir, progress=advance, reading=reading)
     if as_json:
         print_json(run.report.to_dicts())
     else:
