@@ -230,3 +230,22 @@ def test_code_changes_chain_and_apply_only_before_their_period():
     assert codes_by_unit(period_from_code("2024-6T"), present, changes) == {
         "t01": ["T01"], "x1": ["T10"], "t11": ["T11"]}
     assert codes_by_unit(period_from_code("2025"), present, changes) == {"t01": ["T01"], "t10": ["T10"], "t11": ["T11"]}
+
+
+def test_demo_makes_three_example_masters_and_their_history(plan, tmp_path):
+    from xlsync.core.report import read_metadata
+    from xlsync.jobs.demo import HISTORY_NAME, history_demo
+
+    history = history_demo(tmp_path, plan, 2024)
+    assert [(p.code, p.name) for p in history.periods] == [
+        ("2023", "Năm 2023"), ("2024-6T", "6 tháng đầu năm 2024"), ("2024", "Năm 2024")]
+    for file in history.files:
+        workbook = read_workbook(file)
+        assert read_metadata(workbook)["period_code"] in ("2023", "2024-6T", "2024")
+        assert "(Ví dụ)" in workbook.sheet("Tổng hợp").rows[4][0]  # «(Kèm theo … (Ví dụ))»
+    assert {(i.code, i.value) for i in history.issues if i.code == "history-units-merged"} == {
+        ("history-units-merged", "T10")}
+    assert [i.cell for i in history.issues if i.code == "history-indicator-renamed"] == ["C14"]
+    assert (tmp_path / HISTORY_NAME).is_file()
+    again = history_demo(tmp_path / "again", plan, 2024)
+    assert [r.points for r in again.rows] == [r.points for r in history.rows]  # the same seed, the same figures
