@@ -249,3 +249,21 @@ def test_demo_makes_three_example_masters_and_their_history(plan, tmp_path):
     assert (tmp_path / HISTORY_NAME).is_file()
     again = history_demo(tmp_path / "again", plan, 2024)
     assert [r.points for r in again.rows] == [r.points for r in history.rows]  # the same seed, the same figures
+
+
+def test_each_period_is_set_against_its_own_same_period(plan, tmp_path):
+    from xlsync.core.history.build import build_history
+    from xlsync.core.history.figures import IndicatorFigure, MasterFigures
+    from xlsync.io.history_xlsx import write_history
+
+    def master(code: str, name: str, deer: float) -> MasterFigures:
+        figure = IndicatorFigure("KT06", "Kinh tế", "Phát triển đàn hươu", "con", "≥", 1700.0, deer, row=13)
+        return MasterFigures(f"{code}.xlsx", "51/KH-UBND", code, name, {"KT06": figure})
+
+    history = build_history([master("2024", "Năm 2024", 1700), master("2023-6T", "6 tháng đầu năm 2023", 700),
+                             master("2024-6T", "6 tháng đầu năm 2024", 900), master("2023", "Năm 2023", 1500)], plan)
+    assert [p.code for p in history.periods] == ["2023-6T", "2023", "2024-6T", "2024"]
+    assert history.pairs == [(2, 0), (3, 1)]
+    write_history(history, tmp_path / "h.xlsx")
+    rows = _rows(load_workbook(tmp_path / "h.xlsx", data_only=True)["So với cùng kỳ"])
+    assert rows["KT06"][4:12] == [900, 700, 200, 100 * 200 / 700, 1700, 1500, 200, 100 * 200 / 1500]
