@@ -58,6 +58,8 @@ RECIPIENT_COLUMNS = 3  # «Nơi nhận» spans Mã, Nhóm and Chỉ tiêu
 # The chart in pixels, as XlsxWriter sizes it: within the table's width, and at most what one A4 landscape
 # page holds at the scale that fits the table to the page's width.
 CHART_WIDTH, CHART_MAX_HEIGHT = 1100, 740
+CHECK_WIDTHS = (10, 26, 36, 12, 7, 16, 70, 70)
+SOURCE_WIDTHS = (28, 50, 14, 66, 20, 10, 14, 16, 10)
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
 
 
@@ -271,11 +273,12 @@ def _checks(workbook, formats: Formats, issues: list[Issue]) -> None:
     text, safe = formats["text"], formats["safe_text"]
     for name, part in zip(check_sheet_names(len(parts)), parts):
         sheet = workbook.add_worksheet(name, worksheet_class=RowSheet)
-        header(sheet, formats, 0, CHECK_LABELS, (10, 26, 36, 12, 7, 16, 70, 70))
+        header(sheet, formats, 0, CHECK_LABELS, CHECK_WIDTHS)
         for row, issue in enumerate(part, start=1):
             values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
                       issue.value, issue.message_vi, issue.message_en)
-            sheet.write_cells(row, [user_text(value, text, safe) for value in values])
+            sheet.write_cells(row, [user_text(value, text, safe) for value in values],
+                              height=row_height(zip(values, CHECK_WIDTHS)))
         sheet.freeze_panes(1, 0)
         if part:
             sheet.autofilter(0, 0, len(part), len(CHECK_LABELS) - 1)
@@ -297,7 +300,7 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
         sheet.write_string(row, 0, key, formats["bold"])
         write_text(sheet, row, 1, value, formats["plain"], formats["safe_text"])
     first = len(facts) + 1
-    header(sheet, formats, first, SOURCE_LABELS, (28, 50, 14, 66, 20, 10, 14, 16, 10))
+    header(sheet, formats, first, SOURCE_LABELS, SOURCE_WIDTHS)
     text, safe = formats["text"], formats["safe_text"]
     for row, source in enumerate(consolidation.sources, start=first + 1):
         report, meta = source.report, source.metadata
@@ -305,7 +308,8 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
                   meta.get("modified", ""), report.unit.code if report and report.unit else "",
                   report.plan_id if report else "", report.plan_fingerprint if report else "",
                   report.metadata.get("template_version", "") if report else "")
-        sheet.write_cells(row, [user_text(value, text, safe) for value in values])
+        sheet.write_cells(row, [user_text(value, text, safe) for value in values],
+                          height=row_height(zip(values, SOURCE_WIDTHS)))
     print_setup(sheet, (first, first))
 
 
