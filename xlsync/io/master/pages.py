@@ -38,12 +38,13 @@ def page_starts(heights: Sequence[float], repeated: Sequence[int], body: float) 
     """The rows (0-based) that begin the second page, the third…: each page takes rows while they fit,
     below the ``repeated`` header rows on every page after the first."""
     repeat_height = sum(heights[row] for row in repeated)
-    starts, used = [], 0.0
+    starts, used, placed = [], 0.0, 0
     for row, height in enumerate(heights):
-        if used + height > body and used > repeat_height:
+        if used + height > body and placed:  # a row taller than a page still takes one of its own
             starts.append(row)
-            used = repeat_height
+            used, placed = repeat_height, 0
         used += height
+        placed += 1
     return starts
 
 
@@ -54,6 +55,11 @@ def break_above(heights: Sequence[float], repeated: Sequence[int], widths: Seque
     if any(block.start < start < block.stop for start in page_starts(heights[:block.stop], repeated, body)):
         return block.start
     return None
+
+
+def chart_room(widths: Sequence[float], header_height: float) -> int:
+    """Pixels of the sheet's height a chart may take to print whole on one page, below the repeated header."""
+    return int((page_height(fit_width_scale(widths)) - SAFETY - header_height) * 4 / 3)
 
 
 def row_heights(sheet, rows: int) -> list[float]:

@@ -33,7 +33,7 @@ from xlsync.core.scoring.model import (
 )
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.master.cells import header, print_setup
-from xlsync.io.master.pages import SAFETY, fit_width_scale, page_height
+from xlsync.io.master.pages import chart_room
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 
@@ -253,7 +253,7 @@ def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -
     for row, total in enumerate(totals, start=first):
         blocks.setdefault(total.block, []).append(row)
     # What a page holds below the repeated header, in pixels of the sheet (XlsxWriter's rows are 20 pixels).
-    page = (page_height(fit_width_scale(RANK_WIDTHS)) - SAFETY - 2 * LINE_HEIGHT) * 4 / 3
+    page = chart_room(RANK_WIDTHS, 2 * LINE_HEIGHT)
     row, used, breaks = at_row, 0.0, [at_row]
     for block, rows in blocks.items():
         chart = workbook.add_chart({"type": "bar"})
@@ -268,7 +268,7 @@ def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_font": {"name": FONT}})
         chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
-        height = min(max(220, 40 * len(rows) + 90), int(page) - CHART_GAP)  # thinner bars beyond a page
+        height = min(max(220, 40 * len(rows) + 90), page - CHART_GAP)  # thinner bars beyond a page
         chart.set_size({"width": CHART_WIDTH, "height": height})
         span = -(-(height + CHART_GAP) // 20) + 1  # the rows it covers, and one between charts
         if used and used + span * 20 > page:

@@ -34,12 +34,12 @@ from xlsync.core.master.contents import CHECK_LABELS, INCLUDED_YES, MASTER_KIND,
 from xlsync.core.master.tables import SUMMARY_LABELS
 from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
-from xlsync.core.row_height import row_height
+from xlsync.core.row_height import LINE_HEIGHT, row_height
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, verdict_text, \
     write_figure
-from xlsync.io.master.pages import break_above, row_heights
+from xlsync.io.master.pages import break_above, chart_room, row_heights
 from xlsync.io.master.periods import SUBMISSION_LABELS, deadline_line, submission_cells, submission_header, \
     submission_summary, write_period_progress
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
@@ -55,9 +55,7 @@ SUMMARY_WIDTHS = (7, 16, 52, 14, 8, 11, 12, 11, 11, 26, 30)
 YES, NO = INCLUDED_YES, "Không"
 HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title block
 RECIPIENT_COLUMNS = 3  # «Nơi nhận» spans Mã, Nhóm and Chỉ tiêu
-# The chart in pixels, as XlsxWriter sizes it: within the table's width, and at most what one A4 landscape
-# page holds at the scale that fits the table to the page's width.
-CHART_WIDTH, CHART_MAX_HEIGHT = 1100, 740
+CHART_WIDTH = 1100  # pixels, within the table's width
 CHECK_WIDTHS = (10, 26, 36, 12, 7, 16, 70, 70)
 SOURCE_WIDTHS = (28, 50, 14, 66, 20, 10, 14, 16, 10)
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
@@ -199,7 +197,8 @@ def _chart(workbook, sheet, first: int, last_row: int, at_row: int) -> int:
     chart.set_x_axis({"num_font": {"name": FONT}})
     chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
     # Thinner bars rather than a second page: the height stops at what a landscape page holds.
-    height = min(CHART_MAX_HEIGHT, max(360, 22 * (last_row - first + 1) + 90))
+    room = chart_room(SUMMARY_WIDTHS, row_height(zip(SUMMARY_LABELS, SUMMARY_WIDTHS)) or LINE_HEIGHT) - 10
+    height = min(room, max(360, 22 * (last_row - first + 1) + 90))
     chart.set_size({"width": CHART_WIDTH, "height": height})
     # Clear of the break: a chart starting on it has a sliver printed (clipped) on the page above.
     sheet.insert_chart(at_row, 1, chart, {"y_offset": 10})
