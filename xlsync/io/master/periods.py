@@ -19,6 +19,7 @@ from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.periods import Period
 from xlsync.core.plan import Comparison
 from xlsync.core.progress import IN_PROGRESS, RULE_EXPLAINED, Progress, ProgressRule, progress_of, shows_progress
+from xlsync.core.row_height import row_height
 from xlsync.core.submission import SUBMISSION_LABELS, Timeliness, submission_of
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, write_figure
 from xlsync.io.xlsx_rows import Cell
@@ -62,6 +63,10 @@ def _progress_row(sheet, formats: Formats, row: int, progress: Progress) -> None
     sheet.write_formula(row, 9, verdict, formats["cell"], progress.verdict)
     sheet.write_string(row, 10, progress.rule.value, formats["text"])
     sheet.write_string(row, 11, progress.explanation, formats["text"])
+    wrapped = {1: ind.name, 10: progress.rule.value, 11: progress.explanation}
+    height = row_height((text, PROGRESS_WIDTHS[col]) for col, text in wrapped.items())
+    if height is not None:
+        sheet.set_row(row, height)
 
 
 def _formulas(row: int, rule: ProgressRule) -> tuple[str, str]:
