@@ -653,8 +653,8 @@ RECORDS: dict[str, Entry] = {
     ),
     "collect-reply-failed": Entry(
         E,
-        "Chưa trả lời được cho {unit} về tệp «{file}»: {detail}",
-        "Could not answer {unit} about the file '{file}': {detail}",
+        "Chưa trả lời được cho {unit} về tệp «{file}»: {detail_vi}",
+        "Could not answer {unit} about the file '{file}': {detail_en}",
     ),
     "plan-deadline-invalid": Entry(
         E,

@@ -51,19 +51,19 @@ def answer_arrivals(
     """One answer per report filed: sent with ``settings``, or written into ``eml_folder`` (a dry run)."""
     run = AnswerRun()
     office = loaded.plan.info.sender or loaded.plan.info.issuer
-    arrivals = outcome.filed if not outcome.dry_run else _would_file(outcome)
+    arrivals = outcome.filed  # in a dry run: those it would file
     check_arrivals(arrivals, loaded)
     for arrival in arrivals:
         issues = arrival.issues or []
         answer = Answer(arrival, issues)
-        if issues:
+        if any(issue.is_error or issue.is_warning for issue in issues):
             from xlsync.io.feedback import write_feedback_copy  # openpyxl: only when there is something to mark
 
             folder = work / f"copy-{arrival.uid}-{len(run.answers)}"
             answer.copy = write_feedback_copy(arrival.staged, issues, folder, workbook=arrival.checked.workbook)
         if not arrival.author:
             run.problems.append(make_issue("collect-reply-failed", file=arrival.attachment.name,
-                                           unit=arrival.unit.name, detail="-"))
+                                           unit=arrival.unit.name, detail_vi="-", detail_en="-"))
             continue
         try:
             answer.message = build_answer(arrival, issues, answer.copy, sender=sender, office=office,
@@ -74,15 +74,11 @@ def answer_arrivals(
             else:
                 answer.result = send_message(answer.message, settings)
         except CannotRun as problem:
-            run.problems.append(make_issue("collect-reply-failed", file=arrival.attachment.name,
-                                           unit=arrival.unit.name, detail=problem.message("vi")))
+            run.problems.append(make_issue("collect-reply-failed", file=arrival.attachment.name, unit=arrival.unit.name,
+                                           detail_vi=problem.message("vi"), detail_en=problem.message("en")))
             continue
         run.answers.append(answer)
     return run
-
-
-def _would_file(outcome: CollectOutcome) -> list[Arrival]:
-    return [a for a in outcome.arrivals if a.action in ("filed", "replaced", "older")]
 
 
 def build_answer(arrival: Arrival, issues: list[Issue], copy: Path | None, *, sender: str, office: str,
