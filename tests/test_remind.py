@@ -147,3 +147,48 @@ def test_an_address_the_server_refuses_is_said_and_not_counted_as_reminded(cli, 
     assert "Chưa nhắc được Thôn 3: Máy chủ thư từ chối địa chỉ thon03@sontay.example.com (550" in out
     rows = remind_log_path(office / "bao-cao").read_text(encoding="utf-8-sig").splitlines()
     assert [row.split(",")[1] for row in rows[1:]] == ["T07"]
+
+
+def test_units_reporting_in_google_sheets_are_judged_from_their_sheet_and_get_its_link(
+    cli, fake, plan, demo_reports, tmp_path, monkeypatch
+):
+    from fake_sheets_api import FAST_RETRY, client_for
+    from xlsync.core.example_data import example_values
+    from xlsync.core.numbers import FAIL, PASS
+    from xlsync.core.sheets import cell_address
+    from xlsync.core.template import report_layout
+    from xlsync.jobs import gsheets as gsheets_jobs
+
+    monkeypatch.setattr(gsheets_jobs, "client_factory", lambda credentials: client_for(fake))
+    monkeypatch.setattr(gsheets_jobs, "retry_policy", FAST_RETRY)
+    for variable in ENV_VARIABLES.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("XLSYNC_MAIL_FROM", OFFICE)
+    monkeypatch.setenv("COLUMNS", "400")
+    plan_with_deadline(plan, tmp_path, "15/01/2025")
+    shutil.copytree(demo_reports, tmp_path / "bao-cao")
+    for code in ("t01", "t02"):  # these two villages report in Google Sheets instead
+        next((tmp_path / "bao-cao").glob(f"bao-cao-{code}-*.xlsx")).unlink()
+    code, out, err = cli("gsheets", "push", "--unit", "T01", "--unit", "T02")
+    assert code == 0, out + err
+    keys = {entry.unit_code: entry for entry in SheetRegistry(tmp_path / "gsheets.csv")}
+    for unit in ("T01", "T02"):
+        values = example_values(plan, plan.units[unit], seed=7)
+        if unit == "T02":
+            values["DAN_SO"] = "khoảng 900"  # words in a number cell: an error
+        for item in report_layout(plan, plan.units[unit]).inputs:
+            value = values[item.element.code]
+            typed = (PASS if value else FAIL) if isinstance(value, bool) else value
+            fake.type_value(keys[unit].spreadsheet_id, "Báo cáo", cell_address(item.row, item.col), typed)
+
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--gsheets")
+    assert code == 0, out + err
+    sent = received(server)
+    assert sorted(sent) == ["thon02@sontay.example.com", "thon03@sontay.example.com", "thon07@sontay.example.com"]
+    t02 = sent["thon02@sontay.example.com"]
+    body = t02.get_body(("plain",)).get_content()
+    assert f"Đơn vị nhập báo cáo trên Google Sheet: {keys['T02'].url}" in body
+    assert "khoảng 900" in body
+    assert list(t02.iter_attachments()) == []  # the sheet itself is where the unit corrects it
