@@ -96,7 +96,7 @@ def test_submissions_against_the_deadline(mid_year):
                      "TYT": ("Chưa nộp", None)}
     assert rows["T02"]["Thời điểm nộp"] == datetime(2024, 6, 15, 8, 0)
     assert rows["T02"]["Hạn nộp"] == datetime(2024, 6, 10)
-    assert rows["T02"]["Thời điểm theo"].startswith("Thời điểm sửa tệp lần cuối")
+    assert rows["T02"]["Thời điểm theo"] == "Sửa tệp lần cuối"
     sheet = load_workbook(out, data_only=True)["Tiến độ nộp"]
     assert sheet["A1"].value.startswith("Tiến độ nộp báo cáo – 6 tháng đầu năm 2024. Hạn nộp: 10/06/2024.")
     counts = {r[0].value: r[4].value for r in sheet.iter_rows() if str(r[0].value).startswith("Số đơn vị «")}
@@ -158,3 +158,12 @@ def test_validate_period_option_takes_a_code_or_a_name(cli, mid_year):
     assert judged() == [("other-period", "B7")]  # the plan's current period: 2024-6T
     assert judged("--period", "2024") == judged("--period", "Năm 2024") == []
     assert judged("--period", "2024-6T") == [("other-period", "B7")]
+
+
+def test_a_google_sheet_gives_no_submission_time(plan):
+    from xlsync.core.consolidate import Source, Status, UnitStatus
+    from xlsync.core.submission import TimeBasis, Timeliness, submission_of
+
+    sheet = Source("gsheet:abc", None, [], {"title": "Thôn 1", "url": "https://docs.google.com/spreadsheets/d/abc"})
+    found = submission_of(UnitStatus(plan.units["T01"], Status.INCLUDED, [sheet]), datetime(2024, 6, 10).date())
+    assert (found.time, found.basis, found.timeliness) == (None, TimeBasis.NONE, Timeliness.UNKNOWN)

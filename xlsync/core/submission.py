@@ -26,8 +26,10 @@ class Timeliness(StrEnum):
 
 
 class TimeBasis(StrEnum):
-    FILE_MODIFIED = "Thời điểm sửa tệp lần cuối (trên máy tổng hợp)"
-    NONE = "Không có (Google Sheets không cho biết thời điểm sửa)"
+    """Which time «Thời điểm nộp» is (the sheet's first line says it in full)."""
+
+    FILE_MODIFIED = "Sửa tệp lần cuối"
+    NONE = "Không có (Google Sheets)"
 
 
 # Columns «Tiến độ nộp» adds after its own, in this order.

@@ -28,7 +28,7 @@ from xlsync.io.xlsx_style import Formats
 PROGRESS_WIDTHS = (7, 46, 12, 11, 8, 12, 12, 12, 11, 15, 24, 30)
 PROGRESS_HEADER_ROW = 5
 ANNUAL, PERIOD_TARGET, ACTUAL = 5, 6, 7
-SUBMISSION_WIDTHS = (17, 24, 12, 14, 9)
+SUBMISSION_WIDTHS = (17, 18, 12, 14, 9)
 EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 29/02/1900 included)
 
 
