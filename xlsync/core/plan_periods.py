@@ -9,7 +9,8 @@ tiêu, Mã kỳ, Kế hoạch) gives an indicator a target for one period.
 
 from __future__ import annotations
 
-from typing import Callable
+from datetime import date
+from typing import Callable, Literal
 
 from xlsync.core.issues import Issue, column_fields, make_issue
 from xlsync.core.periods import Period, find_code, find_period, format_day, parse_day
@@ -44,7 +45,7 @@ def read_periods(sheet: PlanSheet | None, issues: list[Issue]) -> tuple[Period, 
     return tuple(periods)
 
 
-def _day(sheet: PlanSheet, row: int, column: str, issues: list[Issue]):
+def _day(sheet: PlanSheet, row: int, column: str, issues: list[Issue]) -> date | None | Literal[False]:
     """The date in a cell: a date, None when blank, False when it is not a date (a record says so)."""
     raw = sheet.raw(row, column)
     try:
