@@ -1,7 +1,8 @@
 """A real IMAP server (Dovecot) on 127.0.0.1 for tests, with its own configuration in a temporary folder.
 
 ``running_dovecot`` writes a configuration (loopback on a free port,
-passwd-file login, maildir storage, no TLS), starts ``dovecot -F`` and
+passwd-file login, maildir storage, STARTTLS and implicit TLS with a
+throw-away certificate), starts ``dovecot -F`` and
 waits for the greeting.  Run as root (as in CI), the mail and login
 processes use Dovecot's own unprivileged users, which Dovecot requires;
 otherwise every process runs as the current user.  In CI a server that
@@ -26,6 +27,8 @@ from typing import Iterator
 
 import pytest
 
+from smtp_server import make_certificate
+
 HOST = "127.0.0.1"
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -35,7 +38,9 @@ listen = {host}
 base_dir = {root}/run
 state_dir = {root}/state
 instance_name = xlsync-test-{port}
-ssl = no
+ssl = yes
+ssl_cert = <{root}/smtp-cert.pem
+ssl_key = <{root}/smtp-key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -62,7 +67,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = {host}
+    port = {ssl_port}
   }}
   chroot =
 }}
@@ -79,6 +85,8 @@ class ImapServer:
     user: str
     password: str
     root: Path
+    ssl_port: int  # implicit TLS; the plain port offers STARTTLS
+    cafile: Path  # the self-signed certificate of both
 
     def client(self) -> imaplib.IMAP4:
         client = imaplib.IMAP4(self.host, self.port, timeout=10)
@@ -168,19 +176,21 @@ def running_dovecot(user: str = "vanphong@sontay.example.com",
     # Not under pytest's folder: its parents are private to this user, and Dovecot's own users must enter.
     root = Path(tempfile.mkdtemp(prefix="xlsync-dovecot-"))
     root.chmod(0o755)
-    port = _free_port()
+    port, ssl_port = _free_port(), _free_port()
     try:
+        certificate = make_certificate(root)
         (root / "mail").mkdir()
         if os.getuid() == 0:
             os.chown(root / "mail", accounts["uid"], accounts["gid"])
         (root / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n", encoding="utf-8")
         config = root / "dovecot.conf"
-        config.write_text(CONFIG.format(host=HOST, port=port, root=root, **accounts), encoding="utf-8")
+        config.write_text(CONFIG.format(host=HOST, port=port, ssl_port=ssl_port, root=root, **accounts),
+                          encoding="utf-8")
         process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT)
         try:
             _wait_for_greeting(port, process, root)
-            yield ImapServer(HOST, port, user, password, root)
+            yield ImapServer(HOST, port, user, password, root, ssl_port, certificate.cert_path)
         finally:
             process.terminate()
             try:

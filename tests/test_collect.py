@@ -372,3 +372,20 @@ def test_since_leaves_older_mail_for_later_and_mark_seen_flags_what_was_read(cli
     assert b"\\Seen" in flags[new_uid] and b"\\Seen" not in flags[old_uid]
     code, out, err = collect_cli(cli, folder)  # without --since: the older message is read now
     assert sorted(p.name for p in (tmp_path / "bao-cao").iterdir()) == ["T04 Thôn 4.xlsx", "T05 Thôn 5.xlsx"]
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_the_mailbox_is_read_over_tls_trusting_the_certificate_named(cli, imap_env, demo, tmp_path, monkeypatch,
+                                                                      security):
+    folder = f"TLS-{security}"
+    imap_env.append(wire(mail("thon06@sontay.example.com", "Báo cáo Thôn 6",
+                              [("Thôn 6.xlsx", report(demo, "T06").read_bytes())], NOW)), folder)
+    monkeypatch.setenv("XLSYNC_IMAP_SECURITY", security)
+    monkeypatch.setenv("XLSYNC_IMAP_PORT", str(imap_env.ssl_port if security == "ssl" else imap_env.port))
+    code, out, err = collect_cli(cli, folder)
+    assert code == 2  # the self-signed certificate is not trusted by default
+    assert "Không lập được kết nối bảo mật tới máy chủ thư 127.0.0.1" in err
+    monkeypatch.setenv("XLSYNC_IMAP_CAFILE", str(imap_env.cafile))
+    code, out, err = collect_cli(cli, folder)
+    assert code == 0, out + err
+    assert [p.name for p in (tmp_path / "bao-cao").iterdir()] == ["T06 Thôn 6.xlsx"]
