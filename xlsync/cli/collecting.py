@@ -53,8 +53,9 @@ def collect(out: str, plan_path: str | None, since, dry_run: bool, reply: bool, 
 
     \b
     Hộp thư / Mailbox: XLSYNC_IMAP_HOST, XLSYNC_IMAP_PORT, XLSYNC_IMAP_USER,
-    XLSYNC_IMAP_SECURITY (ssl | starttls | none), XLSYNC_IMAP_FOLDER; the
-    password from XLSYNC_IMAP_PASSWORD or the system keyring (service
+    XLSYNC_IMAP_SECURITY (ssl | starttls | none), XLSYNC_IMAP_FOLDER,
+    XLSYNC_IMAP_CAFILE (a private certificate authority); the password
+    from XLSYNC_IMAP_PASSWORD or the system keyring (service
     "xlsync-imap"). --reply sends the answers with the XLSYNC_SMTP_*
     settings of `xlsync send`.
 
