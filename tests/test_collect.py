@@ -389,3 +389,9 @@ def test_the_mailbox_is_read_over_tls_trusting_the_certificate_named(cli, imap_e
     code, out, err = collect_cli(cli, folder)
     assert code == 0, out + err
     assert [p.name for p in (tmp_path / "bao-cao").iterdir()] == ["T06 Thôn 6.xlsx"]
+
+
+def test_a_folder_that_does_not_exist_cannot_run(cli, imap_env):
+    code, out, err = collect_cli(cli, "Không có thư mục này")
+    assert code == 2
+    assert "Không mở được thư mục «Không có thư mục này» của hộp thư trên 127.0.0.1" in err

@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.messages import text
@@ -93,7 +93,6 @@ def collect_reports(
     dry_run: bool = False,
     size_limit: int = DEFAULT_SIZE_LIMIT,
     mark_seen: bool = False,
-    progress: Callable[[str], None] | None = None,
 ) -> CollectOutcome:
     """Read the new messages, file their reports into ``folder``; ``work`` holds the attachments read.
 
@@ -109,8 +108,6 @@ def collect_reports(
         seen = state.seen_uids(key, box.uidvalidity)
         for uid in [uid for uid in box.uids(since) if uid not in seen]:
             message_id = _read_message(box, uid, loaded, work / str(uid), size_limit, seen_ids, outcome)
-            if progress:
-                progress(message_id)
             seen.add(uid)
             if message_id:
                 seen_ids.add(message_id)
