@@ -79,6 +79,17 @@ def test_validating_a_report_loads_no_writer_spreadsheet_service_or_mail(plan, t
     assert modules.isdisjoint({"openpyxl", "gspread", "xlwings", "smtplib", "rich"})
 
 
+def test_consolidating_loads_the_writer_but_not_the_scoring_modules(plan, tmp_path):
+    filled_report(plan, tmp_path)
+
+    status, modules = run_child("consolidate", "T01.xlsx", "--out", "tong-hop.xlsx", cwd=tmp_path,
+                                cache=tmp_path / "cache")
+
+    assert status == 0 and (tmp_path / "tong-hop.xlsx").is_file()
+    assert "xlsxwriter" in modules
+    assert modules.isdisjoint({"xlsync.core.scoring.run", "xlsync.core.scoring.read", "xlsync.io.master.scoring"})
+
+
 def test_a_command_that_checks_no_report_loads_no_pandas_once_the_plan_is_kept(tmp_path):
     cache = tmp_path / "cache"
     first, first_modules = run_child("template", "--out", "mau", cwd=tmp_path, cache=cache)
