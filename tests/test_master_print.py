@@ -11,9 +11,11 @@ import pytest
 
 from pdf_text import A4_LANDSCAPE, column_texts, flat, page_sizes, page_texts, page_words, print_to_pdf, \
     require_metric_fonts, squeezed
+from xlsync.core.master.contents import CHECK_LABELS
 from xlsync.core.master.tables import EXPLANATION, GROUP, NAME, NOTE, SUMMARY_LABELS
 from xlsync.io.master.by_unit import TITLE as BY_UNIT_TITLE
-from xlsync.io.master.write import SUMMARY_WIDTHS, recipient_line
+from xlsync.io.master.scoring import RANK_LABELS
+from xlsync.io.master.write import CHECK_WIDTHS, SUMMARY_WIDTHS, recipient_line
 from xlsync.jobs.demo import run_demo
 
 pytestmark = pytest.mark.libreoffice
@@ -120,3 +122,20 @@ def test_ranking_charts_each_whole_on_a_page_after_the_tables(printed):
         (page,) = [i for i, text in enumerate(texts) if squeezed(f"Tổng điểm – {block}") in text]
         assert page > last_list
         assert [name for name in names if squeezed(name) not in texts[page]] == []
+
+
+def test_every_check_message_reads_whole(printed):
+    """«Kiểm tra»: each record's Vietnamese and English message whole in its column, rows as tall as they need."""
+    demo, pdf, pages = printed
+    labels = [squeezed(label) for label in CHECK_LABELS]
+    sheet_pages = [i for i, text in enumerate(pages) if all(label in squeezed(text) for label in labels)
+                   and squeezed(RANK_LABELS[0]) not in squeezed(text)]  # not «Xếp hạng»'s list of records
+    assert sheet_pages
+    words = page_words(pdf)
+    columns = ["".join(page) for page in zip(*(column_texts(words[i], CHECK_LABELS, CHECK_WIDTHS)
+                                               for i in sheet_pages))]
+    issues = demo.consolidation.issues
+    assert len(issues) >= 4
+    vi, en = columns[CHECK_LABELS.index("Nội dung")], columns[CHECK_LABELS.index("Message")]
+    assert [i.message_vi for i in issues if squeezed(i.message_vi) not in vi] == []
+    assert [i.message_en for i in issues if squeezed(i.message_en) not in en] == []

@@ -56,6 +56,7 @@ YES, NO = INCLUDED_YES, "Không"
 HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title block
 RECIPIENT_COLUMNS = 3  # «Nơi nhận» spans Mã, Nhóm and Chỉ tiêu
 CHART_WIDTH = 1100  # pixels, within the table's width
+PROGRESS_WIDTHS = (10, 30, 12, 22, 14, 40, 18, 8, 10, 12)
 CHECK_WIDTHS = (10, 26, 36, 12, 7, 16, 70, 70)
 SOURCE_WIDTHS = (28, 50, 14, 66, 20, 10, 14, 16, 10)
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
@@ -236,7 +237,7 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     sheet = workbook.add_worksheet(MasterSheets.PROGRESS, worksheet_class=RowSheet)
     period = consolidation.reporting_period
     sheet.write_string(0, 0, f"Tiến độ nộp báo cáo – {consolidation.period}. {deadline_line(period)}", formats["bold"])
-    header(sheet, formats, 1, PROGRESS_LABELS, (10, 30, 12, 22, 14, 40, 18, 8, 10, 12))
+    header(sheet, formats, 1, PROGRESS_LABELS, PROGRESS_WIDTHS)
     submission_header(sheet, formats, 1, len(PROGRESS_LABELS))
     text, safe, integer = formats["text"], formats["safe_text"], formats["integer"]
     row = 1
@@ -249,7 +250,8 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
             user_text(files, text, safe), (source.metadata.get("modified", "") if source else "", text),
             (status.errors, integer), (status.warnings, integer), (YES if status.included else NO, text),
             *submission_cells(formats, status, period),
-        ])
+        ], height=row_height(zip((unit.code, unit.name, unit.type, unit.block, status.status.value, files),
+                                 PROGRESS_WIDTHS)))
     first, last = 3, row + 1
     summary = row + 2
     rate = consolidation.reporting_rate
