@@ -30,7 +30,7 @@ METRIC_FONTS = {"Times New Roman": ("Times New Roman", "Liberation Serif", "font
 
 def require_metric_fonts() -> None:
     """Fail in CI (skip elsewhere) unless the fonts print as on Windows: else every line wraps elsewhere."""
-    fc_match = required_program("fc-match", package="fontconfig")
+    fc_match = required_program("fc-match", package="fontconfig (with LibreOffice)")
     for font, (same, compatible, package) in METRIC_FONTS.items():
         done = subprocess.run([fc_match, "-f", "%{family}", font], capture_output=True, text=True, timeout=30)
         if not {same, compatible} & set(done.stdout.split(",")):
