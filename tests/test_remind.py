@@ -192,3 +192,12 @@ def test_units_reporting_in_google_sheets_are_judged_from_their_sheet_and_get_it
     assert f"Đơn vị nhập báo cáo trên Google Sheet: {keys['T02'].url}" in body
     assert "khoảng 900" in body
     assert list(t02.iter_attachments()) == []  # the sheet itself is where the unit corrects it
+
+    # Only the sheets, no reports folder: every unit without a sheet has sent nothing.
+    (tmp_path / "bao-cao").rename(tmp_path / "cu")
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "--gsheets", "--force")
+    assert code == 0, out + err
+    assert len(server.handler.messages) == len(plan.units) - 1  # all but T01, whose sheet is clean
+    assert "thon01@sontay.example.com" not in received(server)

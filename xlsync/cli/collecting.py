@@ -162,8 +162,9 @@ def remind(sources: tuple[str, ...], plan_path: str | None, dry_run: bool, allow
     loaded = resolve_plan(plan_path)
     say(plan_line(loaded, lang))
     loaded.require_usable()
-    named = list(sources) or ["bao-cao"]
-    folder = Path(next((s for s in named if Path(s).is_dir()), named[0]))
+    # Without SOURCES: the reports folder, unless only the Google Sheets are asked for and there is none.
+    named = list(sources) or ([] if all_registered and not Path("bao-cao").is_dir() else ["bao-cao"])
+    folder = Path(next((s for s in named if Path(s).is_dir()), "bao-cao"))
     smtp, sender = _answer_settings(dry_run)
     chosen = gather_sources(named, loaded, all_registered=all_registered)
     client = open_client(credentials) if chosen.sheets else None
