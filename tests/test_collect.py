@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import email
+import json
 import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
@@ -29,7 +30,7 @@ from smtp_server import running_server
 from xlsync.core.template import REPORT_SHEET
 from xlsync.io.mail.attachments import file_name
 from xlsync.io.mail.imap import IMAP_ENV_VARIABLES, encode_folder_name
-from xlsync.io.mail.inbox_state import collect_log_path, older_folder
+from xlsync.io.mail.inbox_state import collect_log_path, older_folder, state_path
 from xlsync.io.mail.settings import ENV_VARIABLES
 from xlsync.io.plan_source import load_bundled_plan
 from xlsync.jobs.consolidate import consolidate_paths
@@ -278,6 +279,10 @@ def test_a_second_run_files_nothing(first_run, dovecot):
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "Đã đọc 0 thư mới: lưu 0 báo cáo, 0 thư hoặc tệp không dùng được." in result.stdout
     assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir()) == before
+    state = json.loads(state_path(folder).read_text(encoding="utf-8"))
+    [(key, mailbox)] = state["mailboxes"].items()
+    assert key == f"{dovecot.user}@127.0.0.1/INBOX" and mailbox["uidvalidity"] > 0
+    assert mailbox["uids"] == sorted(first_run["uids"].values())
 
 
 def test_consolidating_the_collected_folder_gives_the_master_of_hand_placed_files(first_run, demo, tmp_path):
