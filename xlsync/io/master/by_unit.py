@@ -20,7 +20,7 @@ from xlsync.core.consolidate import Consolidation, element_totals
 from xlsync.core.master.contents import BY_UNIT_CODES, BY_UNIT_LABELS, BY_UNIT_MEASURE, BY_UNIT_TOTAL, MasterSheets
 from xlsync.core.numbers import FAIL, PASS, Kind
 from xlsync.core.plan import DataElement
-from xlsync.core.row_height import LINE_HEIGHT, text_lines
+from xlsync.core.row_height import LINE_HEIGHT, row_height, text_lines
 from xlsync.io.master.cells import Columns, header, number_cell, print_setup, ratio_formula, verdict_formula, \
     verdict_text
 from xlsync.io.master.pages import fit_width_scale
@@ -71,6 +71,10 @@ def _header(sheet: RowSheet, formats: Formats, elements: list[DataElement]) -> N
         # Spreadsheets do not size the rows of a written file: tall enough for the longest name.
         lines = max(text_lines(element.name, FIGURE_WIDTH) for element in elements)
         sheet.set_row(HEADER_ROW, max(lines, 2) * LINE_HEIGHT)
+        # Codes are bold capitals, about 1.4 times as wide as the usual letters the estimate counts.
+        lines = max(text_lines(element.code, FIGURE_WIDTH / 1.4) for element in elements)
+        if lines > 1:
+            sheet.set_row(HEADER_ROW + 2, lines * LINE_HEIGHT)
 
 
 def _unit_rows(sheet: RowSheet, formats: Formats, consolidation: Consolidation,
@@ -98,7 +102,7 @@ def _unit_rows(sheet: RowSheet, formats: Formats, consolidation: Consolidation,
                     cells.append((PASS if raw == 1 else FAIL, blank))
                 else:
                     cells.append((raw, number))
-        sheet.write_cells(row, cells)
+        sheet.write_cells(row, cells, height=row_height([(name, NAME_WIDTH)]))
     return row
 
 
@@ -137,4 +141,4 @@ def _unit_targets(sheet: RowSheet, formats: Formats, consolidation: Consolidatio
             number_cell(formats, result.target), number_cell(formats, result.actual),
             (Formula(ratio_formula(row, cols), "" if ratio is None else ratio), formats["percent"]),
             (Formula(verdict_formula(row, cols), verdict_text(result.achieved)), formats["cell"]),
-        ])
+        ], height=row_height(((unit.name, NAME_WIDTH), (indicator.name, FIGURE_WIDTH))))
