@@ -37,7 +37,8 @@ COMMANDS = {
     "remind": ("xlsync.cli.collecting", "remind",
                "Nhắc qua email các đơn vị chưa nộp báo cáo hoặc báo cáo còn lỗi."),
     "workbook": ("xlsync.cli.workbook", "workbook",
-                 "Tạo tệp điều khiển xlsync.xlsm: các nút Kiểm tra, Tổng hợp, Tính tỷ lệ đạt, Chấm điểm, Gửi email."),
+                 "Tạo tệp điều khiển xlsync.xlsm: các nút Kiểm tra, Tổng hợp, Tính tỷ lệ đạt, Chấm điểm, Gửi email, "
+                 "Nhận báo cáo, Văn bản."),
     "gsheets": ("xlsync.cli.gsheets", "gsheets", "Google Sheets: mỗi đơn vị một bảng tính để nhập báo cáo."),
 }
 

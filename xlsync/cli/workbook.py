@@ -18,7 +18,8 @@ from xlsync.core.messages import current_lang, text
 @lang_option
 @edge
 def workbook(out: str | None, interpreter: str | None, lang: str | None) -> int:
-    """Tạo tệp điều khiển xlsync.xlsm: các nút Kiểm tra, Tổng hợp, Tính tỷ lệ đạt, Chấm điểm, Gửi email.
+    """Tạo tệp điều khiển xlsync.xlsm: các nút Kiểm tra, Tổng hợp, Tính tỷ lệ đạt, Chấm điểm, Gửi email,
+    Nhận báo cáo, Văn bản.
 
     Build the macro-enabled control workbook. Its VBA comes from the xlwings
     installed here, so build it on the PC that will use it. A name not
