@@ -208,9 +208,13 @@ def test_one_current_report_per_unit_is_filed_and_the_older_version_kept(first_r
     ])  # TYT's only report was password-protected: not filed
     # Thôn 1: the newer message's report is current, though it reached the mailbox first.
     assert (folder / "T01 Thôn 1.xlsx").read_bytes() == report(demo, "T01").read_bytes()
+    # Dated when it was sent, not when it was collected: «Tiến độ nộp» judges the deadline by it.
+    sent = (NOW - timedelta(days=1)).replace(microsecond=0).timestamp()
+    assert (folder / "T01 Thôn 1.xlsx").stat().st_mtime == sent
     [older] = older_folder(folder).iterdir()
     assert older.name == (NOW - timedelta(days=3)).strftime("%Y-%m-%d %H%M%S") + " Báo cáo Thôn 1.xlsx"
     assert older.read_bytes() == first_run["cases"]["t01_older"]
+    assert older.stat().st_mtime == (NOW - timedelta(days=3)).replace(microsecond=0).timestamp()
     assert (folder / "T06 Thôn 6.xls").read_bytes() == first_run["cases"]["xls"].read_bytes()
     assert (folder / "T02 Thôn 2.xlsx").read_bytes() == report(demo, "T02").read_bytes()  # from the forwarded one
     assert (folder / "T05 Thôn 5.xlsx").read_bytes() == report(demo, "T05").read_bytes()  # RFC 2047 name

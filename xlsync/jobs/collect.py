@@ -15,6 +15,7 @@ the collect log.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -229,13 +230,14 @@ def _file_arrivals(outcome: CollectOutcome, state: CollectState, dry_run: bool) 
             name = safe_file_name(f"{code} {arrival.unit.name}{arrival.attachment.suffix}")
             if not dry_run:
                 arrival.replaced = _retire(outcome.folder, old, current, name)
-                arrival.path = _copy(arrival.staged, outcome.folder / name)
+                arrival.path = _copy(arrival.staged, outcome.folder / name, arrival.date)
             state.units[code] = FiledReport(name, arrival.date.isoformat(), arrival.sha256, arrival.sender)
             state.filed.append(arrival.sha256)
         else:
             arrival.action = "older"
             if not dry_run:
-                arrival.path = _copy(arrival.staged, _unique(old / _dated(arrival.date, arrival.attachment.name)))
+                arrival.path = _copy(arrival.staged, _unique(old / _dated(arrival.date, arrival.attachment.name)),
+                                     arrival.date)
             state.filed.append(arrival.sha256)
         shown = str(arrival.path or "")
         outcome.log_rows.append(_log_row(arrival.sender, arrival.message_id, arrival.attachment.name,
@@ -256,11 +258,13 @@ def _retire(folder: Path, old: Path, current: FiledReport | None, new_name: str)
     return moved
 
 
-def _copy(source: Path, target: Path) -> Path:
+def _copy(source: Path, target: Path, sent: datetime) -> Path:
+    """A copy dated when its message was sent: «Tiến độ nộp» judges a report on time by that date."""
     from xlsync.io.atomic import atomic_path
 
     with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)
+        os.utime(tmp, (sent.timestamp(), sent.timestamp()))
     return target
 
 
