@@ -93,15 +93,19 @@ def test_signature_block_reads_whole_on_the_last_table_page(printed, summary_pag
     last_table_page = [line.strip() for line in summary_pages[-2].splitlines()]
     for line in (f"TM. {info.issuer.upper()}", info.signer_title.upper(), info.signer, "Nơi nhận:"):
         assert line in last_table_page
+    # Not the signature alone: the table's last rows go with it.
+    last_codes = [result.indicator.code for result in printed[0].consolidation.results[-2:]]
+    assert [code for code in last_codes if code not in last_table_page] == []
 
 
-def test_summary_fits_its_pages_with_the_chart_on_its_own(printed, summary_pages):
+def test_summary_fits_its_pages_with_the_chart_on_its_own(printed, summary_pages, summary_words):
     demo, _, _ = printed
     codes = [r.indicator.code for r in demo.consolidation.results]
     *tables, chart = summary_pages
     assert len(tables) == TABLE_PAGES
-    for page in tables:  # the header row on every page, all of its columns (one page wide)
-        assert [label for label in SUMMARY_LABELS if squeezed(label) not in squeezed(page)] == []
+    for page, words in zip(tables, summary_words):  # the header row on every page, all of its columns
+        columns = column_texts(words, SUMMARY_LABELS, SUMMARY_WIDTHS)
+        assert [label for label, text in zip(SUMMARY_LABELS, columns) if squeezed(label) not in text] == []
         assert squeezed(CHART_TITLE) not in squeezed(page)
     assert squeezed(CHART_TITLE) in squeezed(chart)
     chart_words = chart.split()

@@ -153,8 +153,10 @@ def _summary(workbook, formats: Formats, consolidation: Consolidation, created: 
                                             "format": workbook.add_format({"bg_color": FAIL_FILL, "font_color": FAIL_FONT})})
         sheet.autofilter(HEADER_ROW, 0, last_row, last)
     below = _signature(sheet, formats, consolidation, last_row + 2, last)
-    # The signature block is not split across pages; the chart starts a page of its own.
-    breaks = [break_above(row_heights(sheet, below), [HEADER_ROW], SUMMARY_WIDTHS, range(last_row + 2, below))]
+    # The signature block is not split across pages, and goes with the table's last two rows (a page with the
+    # signature alone signs nothing); the chart starts a page of its own.
+    kept = range(max(first, last_row - 1), below)
+    breaks = [break_above(row_heights(sheet, below), [HEADER_ROW], SUMMARY_WIDTHS, kept)]
     if consolidation.results:
         breaks.append(_chart(workbook, sheet, first, last_row, below + 1))
     sheet.set_h_pagebreaks([row for row in breaks if row is not None])
