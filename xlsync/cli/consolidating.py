@@ -101,7 +101,8 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     the master's «Chấm điểm» and «Xếp hạng» sheets. Last, example masters of
     the previous year, the first six months and the year (vi-du-*.xlsx,
     marked «Ví dụ») and their history workbook dien-bien.xlsx, with the
-    table of the year against the previous one.
+    table of the year against the previous one; and the review report,
+    the commendation proposal and the decision as Word files in van-ban/.
     """
     from xlsync.cli.render import print_consolidation, progress
     from xlsync.jobs.demo import run_demo
@@ -109,7 +110,6 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     lang = current_lang(lang)
     with progress(20, text("reading", lang)) as advance:
         run = run_demo(folder, seed, progress=advance)
-    documents = demo_documents(run)
     if quiet:
         click.echo(str(run.master))
         return 0
@@ -127,18 +127,10 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
 
         print_ranking(run.scoring, lang)
         say(text("score-sheets-written", lang, path=run.score_folder), err=False)
-    if documents is not None:
+    if run.documents is not None:
         from xlsync.jobs.documents import outcome_lines
 
-        for line in outcome_lines(documents, lang):
+        for line in outcome_lines(run.documents, lang):
             say(line, err=False)
     return 0
 
-
-def demo_documents(run):
-    """The report, proposal and decision of the demo round (PDF too when LibreOffice is installed)."""
-    if run.scoring is None:
-        return None
-    from xlsync.jobs.documents import write_documents_beside
-
-    return write_documents_beside(run.master, run.consolidation.plan)

@@ -8,7 +8,8 @@ score workbook per emulation block, filled with seeded example scores, and
 scoring, so the master also holds «Chấm điểm» and «Xếp hạng».  Last, the
 history: example masters of the year before and of the first six months
 (synthetic, marked «Ví dụ»; a village that merged into another in the year),
-and the history workbook of the three masters.
+and the history workbook of the three masters; and the documents the office
+signs (review report, proposal, decision) as Word files in ``van-ban/``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from xlsync.io.report_fill import fill_template
 from xlsync.io.score_fill import fill_score_template
 from xlsync.io.xlsx_read import iter_workbook_paths
 from xlsync.jobs.consolidate import consolidate_paths
+from xlsync.jobs.documents import DocumentsOutcome, write_documents_beside
 from xlsync.jobs.history import write_history_file
 from xlsync.jobs.score import SCORE_FOLDER, score_workbooks, write_score_templates
 from xlsync.jobs.setup import REPORTS_FOLDER, TEMPLATES_FOLDER, template_name, write_templates
@@ -62,6 +64,7 @@ class DemoRun:
     score_folder: Path | None = None
     history: History | None = None
     history_path: Path | None = None
+    documents: DocumentsOutcome | None = None
 
 
 def typed_like_a_person(values: dict[str, object]) -> dict[str, object]:
@@ -105,7 +108,10 @@ def run_demo(folder: str | Path, seed: int = 2024, progress: Progress | None = N
     if plan.criteria:
         scoring = score_demo_blocks(folder, plan, result, master, seed)
     history = history_demo(folder, plan, seed)
-    return DemoRun(folder, master, result, feedback, scoring, folder / SCORE_FOLDER, history, folder / HISTORY_NAME)
+    # Word files only: a PDF costs LibreOffice's start-up, and `xlsync documents --pdf` makes one when asked.
+    documents = write_documents_beside(master, plan, pdf=False) if scoring is not None else None
+    return DemoRun(folder, master, result, feedback, scoring, folder / SCORE_FOLDER, history, folder / HISTORY_NAME,
+                   documents)
 
 
 def score_demo_blocks(folder: Path, plan: Plan, consolidation: Consolidation, master: Path,

@@ -108,10 +108,10 @@ def write_documents(
 
 
 def write_documents_beside(master_path: str | Path, plan: Plan, folder: str | Path | None = None,
-                           templates: str | Path | None = None) -> DocumentsOutcome:
-    """Every document into ``folder`` (default: van-ban beside the master), as PDF too when LibreOffice is there."""
+                           templates: str | Path | None = None, pdf: bool | None = None) -> DocumentsOutcome:
+    """Every document into ``folder`` (default: van-ban beside the master); ``pdf`` as :func:`write_documents`."""
     folder = folder or Path(master_path).parent / DOCUMENTS_FOLDER
-    return write_documents(master_path, plan, folder, pdf=None, templates=templates)
+    return write_documents(master_path, plan, folder, pdf=pdf, templates=templates)
 
 
 def _ranking_sheet(names: list[str]) -> list[str]:
