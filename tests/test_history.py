@@ -168,6 +168,13 @@ def test_plan_sheet_of_unit_code_changes(plan, tmp_path):
     assert found == {("unit-change-period-unknown", "Đổi mã đơn vị", "C3"), ("unknown-unit", "Đổi mã đơn vị", "B4")}
 
 
+def test_the_plan_workbook_keeps_its_unit_code_changes(plan, tmp_path):
+    changed = replace(plan, unit_code_changes=[UnitCodeChange("T11", "T10", "2024", "Sáp nhập")])
+    read, issues = read_plan(read_workbook(write_plan_workbook(changed, tmp_path / "ke-hoach.xlsx")))
+    assert [i for i in issues if i.sheet == "Đổi mã đơn vị"] == []
+    assert read.unit_code_changes == [UnitCodeChange("T11", "T10", "2024", "Sáp nhập", 1)]
+
+
 def test_history_command(cli, plan, masters, tmp_path):
     plan_path = _plan_with_changes(plan, tmp_path / "ke-hoach.xlsx", [("T11", "T10", "2024", "")])
     out = tmp_path / "dien-bien.xlsx"

@@ -43,6 +43,8 @@ GUIDE = (
      "Dòng «Kỳ báo cáo» ở trang «Thông tin» ghi kỳ đang báo cáo (mã hoặc tên)."),
     ("Trang «Chỉ tiêu theo kỳ»", "Không bắt buộc: kế hoạch riêng của một chỉ tiêu trong một kỳ (Mã chỉ tiêu, Mã kỳ, "
      "Kế hoạch), ví dụ chỉ tiêu 6 tháng đầu năm."),
+    ("Trang «Đổi mã đơn vị»", "Không bắt buộc: đơn vị sáp nhập hoặc đổi mã (Mã cũ, Mã mới, Từ kỳ). «xlsync history» "
+     "cộng số liệu các kỳ trước của đơn vị cũ vào đơn vị mới khi so sánh."),
     ("Lưu ý", "Không đổi tên trang và tên cột. Sau khi sửa, chạy «xlsync validate» để kiểm tra sổ kế hoạch."),
 )
 
@@ -66,6 +68,8 @@ def write_plan_workbook(plan: Plan, path: str | Path) -> Path:
             _write_periods(workbook, formats, plan)
         if plan.period_targets:
             _write_period_targets(workbook, formats, plan)
+        if plan.unit_code_changes:
+            _write_unit_code_changes(workbook, formats, plan)
         _write_guide(workbook, formats)
     return target
 
@@ -193,6 +197,12 @@ def _write_periods(workbook, formats: Formats, plan: Plan) -> None:
 def _write_period_targets(workbook, formats: Formats, plan: Plan) -> None:
     sheet = _table(workbook, formats, Sheets.PERIOD_TARGETS, Labels.PERIOD_TARGETS[0], (14, 12, 12))
     _rows(sheet, formats, [(t.indicator, t.period, t.target) for t in plan.period_targets])
+
+
+def _write_unit_code_changes(workbook, formats: Formats, plan: Plan) -> None:
+    labels = (*Labels.UNIT_CODE_CHANGES[0], *Labels.UNIT_CODE_CHANGES[1])
+    sheet = _table(workbook, formats, Sheets.UNIT_CODE_CHANGES, labels, (12, 12, 12, 40))
+    _rows(sheet, formats, [(c.old, c.new, c.since, c.note) for c in plan.unit_code_changes])
 
 
 def _write_guide(workbook, formats: Formats) -> None:
