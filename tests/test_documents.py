@@ -388,3 +388,10 @@ def test_the_demo_writes_the_three_documents_beside_its_master(demo):
         "bao-cao-ket-qua-thi-dua.docx", "to-trinh-de-nghi-khen-thuong.docx", "quyet-dinh-khen-thuong.docx")]
     assert outcome.pdfs == []  # Word only: the demo stays quick; `xlsync documents --pdf` makes the PDF
     assert all(path.stat().st_size > 10_000 for path in outcome.documents)
+
+
+def test_the_documents_read_columns_the_ranking_sheet_is_written_with():
+    from xlsync.core.documents import RANKING_LABELS
+    from xlsync.core.master.contents import RANK_LABELS
+
+    assert set(RANKING_LABELS) <= set(RANK_LABELS)

@@ -14,7 +14,7 @@ from pdf_text import A4_LANDSCAPE, column_texts, flat, page_sizes, page_texts, p
 from xlsync.core.master.contents import CHECK_LABELS
 from xlsync.core.master.tables import EXPLANATION, GROUP, NAME, NOTE, SUMMARY_LABELS
 from xlsync.io.master.by_unit import TITLE as BY_UNIT_TITLE
-from xlsync.io.master.scoring import RANK_LABELS
+from xlsync.core.master.contents import RANK_LABELS
 from xlsync.io.master.write import CHECK_WIDTHS, SUMMARY_WIDTHS, recipient_line
 from xlsync.jobs.demo import run_demo
 

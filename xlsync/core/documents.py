@@ -23,6 +23,7 @@ from enum import StrEnum
 from xlsync.core.attainment import IndicatorResult
 from xlsync.core.consolidate import Consolidation, Status
 from xlsync.core.issues import Issue
+from xlsync.core.master.contents import MasterSheets
 from xlsync.core.numbers import FAIL, PASS, format_number, format_value, parse_number
 from xlsync.core.plan import Comparison, Plan
 from xlsync.core.sheets import WorkbookData
@@ -58,12 +59,10 @@ OUTPUT_STEMS = {
 }
 ALL_KINDS = tuple(DocumentKind)
 
-# The sheet the scoring writes into the master, and the labels read back from it
-# (xlsync.io.master.scoring writes them).
-RANKING_SHEET = "Xếp hạng"
-RANK_BLOCK, RANK, RANK_UNIT, RANK_NAME, RANK_TOTAL, RANK_TITLE = (
+# The columns of «Xếp hạng» the documents need: some of core.master.contents.RANK_LABELS.
+RANKING_SHEET = MasterSheets.RANKING
+RANK_BLOCK, RANK, RANK_UNIT, RANK_NAME, RANK_TOTAL, RANK_TITLE = RANKING_LABELS = (
     "Khối thi đua", "Hạng", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Danh hiệu đề nghị")
-RANKING_LABELS = (RANK_BLOCK, RANK, RANK_UNIT, RANK_NAME, RANK_TOTAL, RANK_TITLE)
 
 SIGNER_ROLE = "Chủ tịch"  # when the plan names no «Chức vụ người ký»
 BLANK_PLACE = "……………"  # a place the office writes by hand

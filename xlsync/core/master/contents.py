@@ -34,6 +34,8 @@ class MasterSheets:
     CHECKS = "Kiểm tra"
     SOURCES = "Nguồn"
     META = "_xlsync"
+    SCORES = "Chấm điểm"  # the scoring sheets (xlsync.io.master.scoring)
+    RANKING = "Xếp hạng"
 
 
 MASTER_KIND = "master"
@@ -51,6 +53,12 @@ BY_UNIT_MEASURE = "Đơn vị tính"
 BY_UNIT_CODES = "Mã số liệu"
 BY_UNIT_TOTAL = "Toàn xã"
 INCLUDED_YES = "Có"
+# The scoring sheets: «Chấm điểm» one row per criterion × unit, «Xếp hạng» one row per unit of a block.
+SCORE_LABELS = ("Khối thi đua", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Nhóm", "Tiêu chí", "Loại",
+                "Điểm tối đa", "Tự chấm", "Khối chấm", "Chênh lệch", "Điểm", "Nguồn điểm", "Minh chứng",
+                "Cách tính", "Ô nguồn", "How it was computed")
+RANK_LABELS = ("Khối thi đua", "Hạng", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Điểm định lượng", "Điểm trừ",
+               "Đồng hạng", "Ghi chú xếp hạng", "Danh hiệu đề nghị", "Lý do", "Ranking and proposal (English)")
 SEVERITY_WORDS = {"lỗi": "error", "cảnh báo": "warning", "thông tin": "info"}
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsync.core.issues import Issue, severity_word
+from xlsync.core.master.contents import RANK_LABELS, SCORE_LABELS, MasterSheets
 from xlsync.core.numbers import format_number
 from xlsync.core.row_height import LINE_HEIGHT, row_height
 from xlsync.core.scoring.model import (
@@ -38,17 +39,7 @@ from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 
 
-class ScoringSheets:
-    SCORES = "Chấm điểm"
-    RANKING = "Xếp hạng"
-
-
-SCORE_LABELS = ("Khối thi đua", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Nhóm", "Tiêu chí", "Loại",
-                "Điểm tối đa", "Tự chấm", "Khối chấm", "Chênh lệch", "Điểm", "Nguồn điểm", "Minh chứng",
-                "Cách tính", "Ô nguồn", "How it was computed")
 SCORE_WIDTHS = (18, 9, 18, 8, 18, 40, 13, 8, 8, 8, 9, 8, 14, 28, 70, 34, 70)
-RANK_LABELS = ("Khối thi đua", "Hạng", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Điểm định lượng", "Điểm trừ",
-               "Đồng hạng", "Ghi chú xếp hạng", "Danh hiệu đề nghị", "Lý do", "Ranking and proposal (English)")
 RANK_WIDTHS = (20, 7, 10, 22, 10, 11, 9, 9, 50, 28, 60, 60)
 CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
 SOURCE_LABELS = ("Tệp", "Khối thi đua", "Kỳ chấm điểm", "Sửa lần cuối", "SHA-256")
@@ -88,8 +79,8 @@ def scoring_extents(scoring: ScoringResult) -> dict[str, tuple[int, int]]:
     """Rows and columns each scoring sheet needs (at most: the lists below the ranking counted in full)."""
     below_ranking = len(scoring.plan.award_rules) + len(scoring.issues) + len(scoring.files) + 10
     return {
-        ScoringSheets.SCORES: (HEADER_ROW + 1 + len(scoring.scores), len(SCORE_LABELS)),
-        ScoringSheets.RANKING: (HEADER_ROW + 1 + len(scoring.totals) + below_ranking, len(RANK_LABELS)),
+        MasterSheets.SCORES: (HEADER_ROW + 1 + len(scoring.scores), len(SCORE_LABELS)),
+        MasterSheets.RANKING: (HEADER_ROW + 1 + len(scoring.totals) + below_ranking, len(RANK_LABELS)),
     }
 
 
@@ -98,7 +89,7 @@ def scoring_extents(scoring: ScoringResult) -> dict[str, tuple[int, int]]:
 
 def _scores_sheet(workbook, formats: Formats, points, scoring: ScoringResult) -> int:
     """Write the sheet; return its last data row (0-based), for the ranking's formulas."""
-    sheet = workbook.add_worksheet(ScoringSheets.SCORES, worksheet_class=RowSheet)
+    sheet = workbook.add_worksheet(MasterSheets.SCORES, worksheet_class=RowSheet)
     note = ("Mỗi dòng là điểm của một đơn vị ở một tiêu chí. «Điểm» là điểm được tính: điểm «Khối chấm» nếu có, "
             "nếu không là điểm «Tự chấm»; tiêu chí định lượng tính từ số liệu. «Cách tính» ghi số liệu, quy tắc "
             "và phép tính; «Ô nguồn» là ô đã nhập điểm.")
@@ -153,7 +144,7 @@ def _source_cell(score: CriterionScore, entry: ScoreEntry | None) -> str:
 
 
 def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, last_score_row: int) -> None:
-    sheet = workbook.add_worksheet(ScoringSheets.RANKING, worksheet_class=RowSheet)
+    sheet = workbook.add_worksheet(MasterSheets.RANKING, worksheet_class=RowSheet)
     note = ("Xếp hạng trong từng khối theo tổng điểm; bằng tổng điểm thì đơn vị có điểm định lượng cao hơn xếp "
             "trên, rồi đơn vị bị trừ ít điểm hơn. Bằng cả ba thì đồng hạng (không xếp theo tên). "
             "Đề nghị khen thưởng theo trang «Khen thưởng» của kế hoạch (xem dưới bảng).")
@@ -181,7 +172,7 @@ class _SumRanges:
     """Absolute ranges of «Chấm điểm» that the totals add up."""
 
     def __init__(self, first: int, last: int) -> None:
-        name = f"'{ScoringSheets.SCORES}'!"
+        name = f"'{MasterSheets.SCORES}'!"
 
         def column(col: int) -> str:
             top = xl_rowcol_to_cell(first, col, row_abs=True, col_abs=True)
@@ -259,8 +250,8 @@ def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -
         chart = workbook.add_chart({"type": "bar"})
         chart.add_series({
             "name": f"Tổng điểm – {block}",
-            "categories": [ScoringSheets.RANKING, rows[0], R_NAME, rows[-1], R_NAME],
-            "values": [ScoringSheets.RANKING, rows[0], R_TOTAL, rows[-1], R_TOTAL],
+            "categories": [MasterSheets.RANKING, rows[0], R_NAME, rows[-1], R_NAME],
+            "values": [MasterSheets.RANKING, rows[0], R_TOTAL, rows[-1], R_TOTAL],
             "fill": {"color": "#4472C4"},
             "data_labels": {"value": True, "num_format": POINTS_FORMAT, "font": {"name": FONT}},
         })
