@@ -357,6 +357,21 @@ def test_a_dry_run_files_nothing_and_writes_the_answers_as_eml(cli, imap_env, de
     assert "Đã đọc 1 thư mới" in out
 
 
+def test_the_answer_is_written_in_english_when_asked(cli, imap_env, demo, tmp_path):
+    folder = "English"
+    imap_env.append(wire(mail("Thôn 4 <thon04@sontay.example.com>", "Báo cáo Thôn 4",
+                              [("Thôn 4.xlsx", report(demo, "T04").read_bytes())], NOW)), folder)
+    code, out, err = collect_cli(cli, folder, "--dry-run", "--reply", "--lang", "en")
+    assert code == 0, out + err
+    [eml] = (tmp_path / "bao-cao (thư trả lời)").iterdir()
+    answer = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert answer["Subject"] == "Report received – Thôn 4 – Năm 2024"
+    lines = answer.get_body(("plain",)).get_content().splitlines()
+    assert lines[:2] == ["To: Thôn 4,", ""]
+    assert lines[2].endswith(f"has received the report 'Thôn 4.xlsx' sent on {NOW.strftime('%d/%m/%Y %H:%M')}.")
+    assert "The report has no errors. Thank you." in lines
+
+
 def test_a_wrong_password_cannot_run(cli, imap_env, monkeypatch):
     monkeypatch.setenv("XLSYNC_IMAP_PASSWORD", "sai-mat-khau")
     code, out, err = collect_cli(cli, "INBOX")

@@ -130,6 +130,18 @@ def test_a_dry_run_writes_the_reminders_and_sends_nothing(cli, office):
     assert not remind_log_path(office / "bao-cao").exists()  # nothing sent, so nobody counts as reminded
 
 
+def test_reminders_are_written_in_english_when_asked(cli, office):
+    code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx", "--dry-run", "--lang", "en")
+    assert code == 0, out + err
+    eml = office / "bao-cao (thư nhắc)" / "T07 Thôn 7.eml"
+    reminder = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert reminder["Subject"] == "Reminder: emulation report – Thôn 7 – Năm 2024"
+    lines = reminder.get_body(("plain",)).get_content().splitlines()
+    assert lines[:2] == ["To: Thôn 7,", ""]
+    assert lines[2].startswith("The office has not yet received the unit's report for Năm 2024 under ")
+    assert lines[2].endswith("Please send it.")
+
+
 def test_a_deadline_that_is_not_a_date_refuses_to_remind(cli, office, plan, monkeypatch):
     code, err, sent = remind_with_deadline(cli, office, plan, monkeypatch, "cuối tháng")
     assert (code, sent) == (2, 0)

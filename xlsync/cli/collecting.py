@@ -57,7 +57,8 @@ def collect(out: str, plan_path: str | None, since, dry_run: bool, reply: bool, 
     XLSYNC_IMAP_CAFILE (a private certificate authority); the password
     from XLSYNC_IMAP_PASSWORD or the system keyring (service
     "xlsync-imap"). --reply sends the answers with the XLSYNC_SMTP_*
-    settings of `xlsync send`.
+    settings of `xlsync send`, written in the --lang language
+    (Vietnamese by default).
 
     Exit status: 0 done, 1 some mail could not be used, 2 cannot run.
     """
@@ -103,7 +104,8 @@ def _answer(outcome, loaded, smtp, sender: str, work: Path, lang: str) -> list:
     from xlsync.jobs.answer import answer_arrivals
 
     eml_folder = beside(outcome.folder, " (thư trả lời)") if outcome.dry_run else None
-    run = answer_arrivals(outcome, loaded, sender=sender, work=work, settings=smtp, eml_folder=eml_folder)
+    run = answer_arrivals(outcome, loaded, sender=sender, work=work, settings=smtp, eml_folder=eml_folder,
+                         lang=lang)
     for answer in run.answers:
         errors = sum(1 for i in answer.issues if i.is_error)
         where = answer.eml or answer.arrival.sender
@@ -147,7 +149,8 @@ def remind(sources: tuple[str, ...], plan_path: str | None, dry_run: bool, allow
     annotated copy of its report, or the link of its Google Sheet. Before
     the deadline nothing is sent unless --allow-before-deadline. A unit is
     reminded at most once a day unless --force (log: SOURCE.remind-log.csv).
-    Sending uses the XLSYNC_SMTP_* settings of `xlsync send`.
+    Sending uses the XLSYNC_SMTP_* settings of `xlsync send`; the
+    reminders are written in the --lang language (Vietnamese by default).
 
     Exit status: 0 done, 1 some unit could not be reminded, 2 cannot run.
     """
@@ -173,7 +176,7 @@ def remind(sources: tuple[str, ...], plan_path: str | None, dry_run: bool, allow
     with new_work_folder() as work:
         run = remind_units(loaded, checked.files, folder, Path(work), sender=sender, settings=smtp,
                            eml_folder=eml_folder, sheet_urls=_sheet_urls(loaded),
-                           allow_before_deadline=allow_before_deadline, force=force)
+                           allow_before_deadline=allow_before_deadline, force=force, lang=lang)
     return _print_reminders(run, lang)
 
 

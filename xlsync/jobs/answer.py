@@ -1,6 +1,7 @@
 """`xlsync collect --reply`: each report filed is checked, and its sender gets the result.
 
-The answer is in Vietnamese: "received, no errors", or the list of problems
+The answer is in the user's language (Vietnamese unless ``--lang en``):
+"received, no errors", or the list of problems
 with the annotated copy attached (:mod:`xlsync.io.feedback`).  It goes out
 through the same SMTP sending as the master (:mod:`xlsync.io.mail.transport`),
 one message per report, or is written as an .eml file in a dry run.

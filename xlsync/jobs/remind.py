@@ -92,11 +92,12 @@ def remind_units(
     allow_before_deadline: bool = False,
     force: bool = False,
     period: str | None = None,
+    lang: str = "vi",
 ) -> RemindRun:
     """Remind each late unit once: sent with ``settings`` or written into ``eml_folder`` (a dry run).
 
     ``files``: the checked sources (reports read and checked); ``folder``: the
-    reports folder, beside which the remind log is kept.
+    reports folder, beside which the remind log is kept; ``lang``: the language the reminders are written in.
     """
     plan = loaded.plan
     today = today or date.today()
@@ -119,7 +120,7 @@ def remind_units(
         run.reminders.append(reminder)
         _attach_copy(reminder, work)
         try:
-            reminder.message = build_reminder(reminder, plan, sender=sender, deadline=deadline)
+            reminder.message = build_reminder(reminder, plan, sender=sender, deadline=deadline, lang=lang)
             if eml_folder is not None:
                 reminder.eml = write_eml(reminder.message, eml_folder / safe_file_name(f"{unit.code} {unit.name}.eml"))
                 continue
