@@ -9,6 +9,8 @@ the session is redirected, not the constants).
 It records every request (method, path, query, body, kind, status), can
 fail requests per spreadsheet (429, 5xx, 403, 404) and exposes its state
 for assertions: values, notes, fills, validations, protection, permissions.
+Drive's modifiedTime, lastModifyingUser and revisions follow every change:
+the API's (by the fake's account) and a person's (``type_value``, ``edited_at``).
 
 It is strict where a mistake of ours would pass silently otherwise: field
 masks are applied to responses (a field not asked for is not returned),
@@ -277,6 +279,8 @@ class FakeSpreadsheet:
     parents: list[str] = field(default_factory=list)
     created: str = ""
     modified: str = ""
+    modified_by: str = ""  # email of who changed it last (Drive's lastModifyingUser)
+    revisions: list[Json] = field(default_factory=list)  # {"id", "modifiedTime", "by"}, oldest first
     deleted: bool = False
     revoked: bool = False
     _next_protected_id: int = 1
@@ -300,6 +304,18 @@ class FakeSpreadsheet:
     def editors(self) -> list[str]:
         return [p["emailAddress"] for p in self.permissions if p.get("role") == "writer"]
 
+    def record_edit(self, by: str, when: str | None = None) -> None:
+        """A change by ``by`` at ``when`` (now by default): Drive's modifiedTime and a revision.
+
+        One person's consecutive changes make one revision, as Google groups them.
+        """
+        when = when or _now()
+        self.modified, self.modified_by = when, by
+        if self.revisions and self.revisions[-1]["by"] == by:
+            self.revisions[-1]["modifiedTime"] = when
+        else:
+            self.revisions.append({"id": str(len(self.revisions) + 1), "modifiedTime": when, "by": by})
+
 
 @dataclass(frozen=True)
 class RecordedRequest:
@@ -311,6 +327,11 @@ class RecordedRequest:
     kind: str
     spreadsheet_id: str
     status: int = 0
+
+
+def sheets_api(recorded: list[RecordedRequest]) -> list[RecordedRequest]:
+    """The requests that count against the Sheets quota of 60 a minute (Drive's quota is another, far larger)."""
+    return [r for r in recorded if r.kind.startswith(("spreadsheets.", "values."))]
 
 
 @dataclass
@@ -342,6 +363,7 @@ ROUTES: list[tuple[str, str, re.Pattern[str], str]] = [
     (DRIVE_HOST, "GET", re.compile(r"^/drive/v3/files$"), "drive.files.list"),
     (DRIVE_HOST, "GET", re.compile(rf"^/drive/v3/files/{_ID}$"), "drive.files.get"),
     (DRIVE_HOST, "DELETE", re.compile(rf"^/drive/v3/files/{_ID}$"), "drive.files.delete"),
+    (DRIVE_HOST, "GET", re.compile(rf"^/drive/v3/files/{_ID}/revisions$"), "drive.revisions.list"),
     (DRIVE_HOST, "POST", re.compile(rf"^/drive/v3/files/{_ID}/permissions$"), "drive.permissions.create"),
     (DRIVE_HOST, "GET", re.compile(rf"^/drive/v3/files/{_ID}/permissions$"), "drive.permissions.list"),
     (DRIVE_HOST, "DELETE", re.compile(rf"^/drive/v3/files/{_ID}/permissions/{_ID}$"), "drive.permissions.delete"),
@@ -420,9 +442,14 @@ class FakeGoogle:
             return book
 
     def type_value(self, spreadsheet_id: str, sheet: str, a1: str, value: Any) -> None:
-        """A person types into a cell in the browser: no API request, the stored value is exactly ``value``."""
+        """A person types into a cell in the browser: no API request, the stored value is exactly ``value``.
+
+        It counts as a change by :meth:`person` of the spreadsheet, now (:meth:`edited_at` sets another time).
+        """
         with self._lock:
-            cell = self.spreadsheets[spreadsheet_id].sheet(sheet).cells.setdefault(parse_address(a1), {})
+            book = self.spreadsheets[spreadsheet_id]
+            book.record_edit(self.person(book))
+            cell = book.sheet(sheet).cells.setdefault(parse_address(a1), {})
             cell.pop("effectiveValue", None)
             if value is None or value == "":
                 cell.pop("userEnteredValue", None)
@@ -434,6 +461,18 @@ class FakeGoogle:
             cell = self.spreadsheets[spreadsheet_id].sheet(sheet).cells.setdefault(parse_address(a1), {})
             cell["userEnteredValue"] = {"formulaValue": formula}
             cell["effectiveValue"] = _extended(result) if not isinstance(result, dict) else result
+
+    def edited_at(self, spreadsheet_id: str, when: datetime, by: str | None = None) -> None:
+        """Somebody (:meth:`person` by default) changed the spreadsheet in the browser at ``when`` (aware)."""
+        with self._lock:
+            book = self.spreadsheets[spreadsheet_id]
+            book.record_edit(by or self.person(book), _google_time(when))
+
+    def person(self, book: FakeSpreadsheet) -> str:
+        """Who types into a spreadsheet: its owner, or for one our account made, its first editor (the village)."""
+        if book.owner != self.account_email:
+            return book.owner
+        return next((e for e in book.editors() if e != self.account_email), "village@example.org")
 
     def put_note(self, spreadsheet_id: str, sheet: str, a1: str, note: str) -> None:
         with self._lock:
@@ -508,8 +547,9 @@ class FakeGoogle:
     def _new_spreadsheet(self, title: str, owner: str | None = None) -> FakeSpreadsheet:
         number = next(self._ids)
         key = f"1FakeSheet{number:04d}xlsyncTestKey"
-        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        book = FakeSpreadsheet(key, title, owner or self.account_email, created=now, modified=now)
+        now = _now()
+        book = FakeSpreadsheet(key, title, owner or self.account_email, created=now)
+        book.record_edit(owner or self.account_email, now)
         book.permissions.append({"id": "owner", "type": "user", "role": "owner",
                                  "emailAddress": owner or self.account_email})
         self.spreadsheets[key] = book
@@ -570,7 +610,7 @@ class FakeGoogle:
         draft = copy.deepcopy(book)  # all or nothing, as Google does
         replies = [apply_request(draft, request) for request in requests_json]
         self.spreadsheets[book.spreadsheet_id] = draft
-        draft.modified = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        draft.record_edit(self.account_email)
         return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
 
     # -- Sheets: values --
@@ -587,7 +627,9 @@ class FakeGoogle:
         option = _one(query, "valueInputOption")
         if option not in ("RAW", "USER_ENTERED"):
             raise bad_request("Invalid valueInputOption")
-        return _write_values(self._book(args), args[1], (body or {}).get("values", []), option)
+        written = _write_values(self._book(args), args[1], (body or {}).get("values", []), option)
+        self._book(args).record_edit(self.account_email)
+        return written
 
     def _values_batchUpdate(self, args: list[str], query: Json, body: Json) -> Json:
         option = (body or {}).get("valueInputOption")
@@ -595,6 +637,7 @@ class FakeGoogle:
             raise bad_request("Invalid valueInputOption")
         book = self._book(args)
         responses = [_write_values(book, d["range"], d.get("values", []), option) for d in body.get("data", [])]
+        book.record_edit(self.account_email)
         return {"spreadsheetId": book.spreadsheet_id, "responses": responses,
                 "totalUpdatedCells": sum(r["updatedCells"] for r in responses)}
 
@@ -609,12 +652,38 @@ class FakeGoogle:
 
     def _drive_files_list(self, args: list[str], query: Json, body: Any) -> Json:
         name = re.search(r'name\s*=\s*"([^"]*)"', _one(query, "q"))
-        files = [_file_json(b) for b in self.live_spreadsheets() if not b.revoked
+        files = [self._file_json(b) for b in self.live_spreadsheets() if not b.revoked
                  and (name is None or b.title == name.group(1))]
         return {"kind": "drive#fileList", "files": files}
 
     def _drive_files_get(self, args: list[str], query: Json, body: Any) -> Json:
-        return _file_json(self._book(args))
+        found = self._file_json(self._book(args))
+        if not _one(query, "fields"):  # Drive's default answer: no times
+            return {key: found[key] for key in ("kind", "id", "name", "mimeType")}
+        return select_fields(found, parse_partial_fields(_one(query, "fields")))
+
+    def _drive_revisions_list(self, args: list[str], query: Json, body: Any) -> Json:
+        book = self._book(args)
+        size = int(_one(query, "pageSize") or 200)
+        if not 1 <= size <= 1000:
+            raise bad_request("Invalid value for pageSize")
+        start = int(_one(query, "pageToken") or 0)
+        revisions = [{"kind": "drive#revision", "id": r["id"], "mimeType": SHEETS_MIME,
+                      "modifiedTime": r["modifiedTime"], "lastModifyingUser": self._user_json(r["by"])}
+                     for r in book.revisions[start:start + size]]
+        answer: Json = {"kind": "drive#revisionList", "revisions": revisions}
+        if start + size < len(book.revisions):
+            answer["nextPageToken"] = str(start + size)
+        return select_fields(answer, parse_partial_fields(_one(query, "fields")))
+
+    def _file_json(self, book: FakeSpreadsheet) -> Json:
+        return {"kind": "drive#file", "id": book.spreadsheet_id, "name": book.title, "mimeType": SHEETS_MIME,
+                "createdTime": book.created, "modifiedTime": book.modified,
+                "lastModifyingUser": self._user_json(book.modified_by)}
+
+    def _user_json(self, email: str) -> Json:
+        return {"kind": "drive#user", "displayName": email.split("@")[0], "emailAddress": email,
+                "me": email == self.account_email}
 
     def _drive_files_delete(self, args: list[str], query: Json, body: Any) -> Json:
         self._book(args).deleted = True
@@ -999,9 +1068,13 @@ def _write_values(book: FakeSpreadsheet, text: str, values: list[list[Any]], opt
             "updatedRows": len(values), "updatedColumns": width, "updatedCells": count}
 
 
-def _file_json(book: FakeSpreadsheet) -> Json:
-    return {"kind": "drive#file", "id": book.spreadsheet_id, "name": book.title, "mimeType": SHEETS_MIME,
-            "createdTime": book.created, "modifiedTime": book.modified}
+def _now() -> str:
+    return _google_time(datetime.now(timezone.utc))
+
+
+def _google_time(moment: datetime) -> str:
+    """A time as Drive writes it: UTC, milliseconds, "Z"."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _one(query: Json, name: str) -> str:

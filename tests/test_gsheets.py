@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2 import service_account
 
-from fake_sheets_api import ANY, CREATE, FAST_RETRY, SA_EMAIL, FakeGoogle, client_for
+from fake_sheets_api import ANY, CREATE, FAST_RETRY, SA_EMAIL, FakeGoogle, client_for, sheets_api
 from helpers import fill_report, value_cells
 from xlsync.core.issues import CannotRun, make_issue
 from xlsync.core.numbers import Kind
@@ -243,7 +243,7 @@ def test_one_unit_failing_does_not_stop_the_others(fake, client, plan, registry)
 # --- read ----------------------------------------------------------------------------
 
 
-def test_read_is_one_request_and_keeps_text_as_text(fake, client, plan, registry):
+def test_read_is_one_sheets_request_and_keeps_text_as_text(fake, client, plan, registry):
     key = push(client, plan, "T01", registry).spreadsheet_id
     for a1, value in (("D11", 1250.0), ("D12", 40.0), ("D13", "96,5"), ("D14", "Đạt"), ("E12", "hộ cận nghèo riêng")):
         fake.type_value(key, REPORT, a1, value)
@@ -251,11 +251,14 @@ def test_read_is_one_request_and_keeps_text_as_text(fake, client, plan, registry
 
     data = read_spreadsheet(client, f"gsheet:{key}", policy=FAST_RETRY)
 
-    (request,) = fake.requests[before:]
+    request, drive = fake.requests[before:]  # the grid, then when it was last changed (the village typed last)
     assert (request.kind, request.query["includeGridData"]) == ("spreadsheets.get", ["true"])
+    assert (drive.kind, drive.query["fields"]) == ("drive.files.get", ["modifiedTime,lastModifyingUser(me)"])
     assert data.source == f"gsheet:{key}"
+    typed_at = dt.datetime.fromisoformat(fake.spreadsheet(key).modified).astimezone().isoformat(timespec="seconds")
     assert data.metadata == {"title": "Thôn Đông (T01) – Báo cáo thi đua Năm 2025",
-                             "url": f"https://docs.google.com/spreadsheets/d/{key}/edit"}
+                             "url": f"https://docs.google.com/spreadsheets/d/{key}/edit",
+                             "modified": typed_at, "modified_on": "google"}
     assert list(data.sheets) == ["Báo cáo", "Hướng dẫn", "_xlsync"]
     sheet = data.sheets[REPORT]
     assert sheet.cell(4, 1) == "T01"
@@ -420,9 +423,9 @@ def test_feedback_for_twenty_villages_stays_inside_the_quota(fake, client, plan,
         data = read_spreadsheet(client, key, policy=FAST_RETRY)
         write_feedback(client, data, read_report(data, plan)[1], checked_at=CHECKED, policy=FAST_RETRY)
 
-    per_sheet = {key: [r.kind for r in fake.requests[before:] if r.spreadsheet_id == key] for key in keys}
+    per_sheet = {key: [r.kind for r in sheets_api(fake.requests[before:]) if r.spreadsheet_id == key] for key in keys}
     assert all(kinds == ["spreadsheets.get", "spreadsheets.batchUpdate"] for kinds in per_sheet.values())
-    assert len(fake.requests) - before == 40  # 20 reads + 20 writes: each under the 60/minute quota
+    assert len(sheets_api(fake.requests[before:])) == 40  # 20 reads + 20 writes: each under the 60/minute quota
     assert all(fake.sheet(key, REPORT).background("D11") == ERROR_FILL for key in keys)
 
 
@@ -462,7 +465,7 @@ def test_sheets_and_files_with_the_same_values_give_the_same_consolidation(fake,
     assert t02.background(bad_cell) == ERROR_FILL and t02.value(bad_cell) == "khoảng 40"
     assert fake.sheet(keys["T01"], REPORT).value("B8") == "Hợp lệ – kiểm tra lúc 14:05 12/03/2025"
     for key in keys.values():  # one read and one write per spreadsheet
-        assert [r.kind for r in fake.requests[before:] if r.spreadsheet_id == key] == [
+        assert [r.kind for r in sheets_api(fake.requests[before:]) if r.spreadsheet_id == key] == [
             "spreadsheets.get", "spreadsheets.batchUpdate"]
 
 

@@ -1,9 +1,11 @@
 """Each unit's submission against the period's deadline (Hạn nộp): on time, late, or missing.
 
-What a consolidation knows of when a report came is the time the file was
-last modified, as the office's disk has it (``Source.metadata["modified"]``,
-set when the file is read).  A Google Sheet carries no such time here: its
-submission is «Chưa rõ thời điểm».  The master says which time it used.
+What a consolidation knows of when a report came is the time it was last
+modified (``Source.metadata["modified"]``, set when it is read): a file's as
+the office's disk has it, a Google Sheet's as Google Drive has it (its last
+change by somebody other than xlsync's own account, whose notes do not
+count).  A sheet whose time Google did not give is «Chưa rõ thời điểm».
+The master says which time it used.
 A report counts as on time when it was last modified on or before the day
 of the deadline (the whole day counts).
 """
@@ -29,7 +31,13 @@ class TimeBasis(StrEnum):
     """Which time «Thời điểm nộp» is (the sheet's first line says it in full)."""
 
     FILE_MODIFIED = "Sửa tệp lần cuối"
+    GOOGLE_MODIFIED = "Sửa trên Google lần cuối"
     NONE = "Không có (Google Sheets)"
+
+
+MODIFIED = "modified"  # Source.metadata: the last change, ISO 8601 with the local offset
+MODIFIED_ON = "modified_on"  # Source.metadata: where that time was read; absent for a file on disk
+ON_GOOGLE = "google"
 
 
 # Columns «Tiến độ nộp» adds after its own, in this order.
@@ -50,8 +58,8 @@ def submission_of(status: UnitStatus, deadline: date | None) -> Submission:
     source = status.sources[0] if status.sources else None
     if status.status is Status.NOT_SUBMITTED or source is None:
         return Submission(None, None, deadline, Timeliness.MISSING)
-    time = _modified(source.metadata.get("modified", ""))
-    basis = TimeBasis.FILE_MODIFIED if time is not None else TimeBasis.NONE
+    time = _modified(source.metadata.get(MODIFIED, ""))
+    basis = _basis(source.metadata) if time is not None else TimeBasis.NONE
     if deadline is None:
         return Submission(time, basis, None, Timeliness.NO_DEADLINE)
     if time is None:
@@ -60,6 +68,10 @@ def submission_of(status: UnitStatus, deadline: date | None) -> Submission:
     if late > 0:
         return Submission(time, basis, deadline, Timeliness.LATE, late)
     return Submission(time, basis, deadline, Timeliness.ON_TIME, 0)
+
+
+def _basis(metadata: dict[str, str]) -> TimeBasis:
+    return TimeBasis.GOOGLE_MODIFIED if metadata.get(MODIFIED_ON) == ON_GOOGLE else TimeBasis.FILE_MODIFIED
 
 
 def _modified(text: str) -> datetime | None:

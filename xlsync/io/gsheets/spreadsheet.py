@@ -4,7 +4,9 @@ The gspread client is passed in (see :func:`xlsync.io.gsheets.client.make_client
 so the same code runs against Google and against the local fake the tests serve.
 Request budget per spreadsheet, well inside Google's 60 requests per minute:
 
-* :func:`read_spreadsheet` — one ``spreadsheets.get`` with grid data;
+* :func:`read_spreadsheet` — one ``spreadsheets.get`` with grid data, and one
+  Drive ``files.get`` for when it was last changed (a ``revisions.list`` page
+  more when that change was xlsync's own);
 * :func:`write_feedback` — one ``batchUpdate``.
 
 What is read remembers the notes and highlights xlsync wrote before
@@ -20,10 +22,12 @@ from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
 import gspread
+from gspread.urls import DRIVE_FILES_API_V3_URL
 
-from xlsync.core.issues import Issue, marking_severity
+from xlsync.core.issues import CannotRun, Issue, marking_severity
 from xlsync.core.messages import text
 from xlsync.core.sheets import Cell, Sheet, WorkbookData, cell_address, parse_address
+from xlsync.core.submission import MODIFIED, MODIFIED_ON, ON_GOOGLE
 from xlsync.core.template import REPORT_SHEET, ReportLabels
 from xlsync.io.gsheets.client import call_api
 from xlsync.io.gsheets.names import sheet_url, source_name, spreadsheet_key
@@ -43,6 +47,9 @@ READ_FIELDS = (
 _DATE_TYPES = {"DATE", "TIME", "DATE_TIME"}
 _SHEETS_EPOCH = datetime(1899, 12, 30)  # serial 0 of Sheets (and Excel) dates
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
+FILE_TIME_FIELDS = "modifiedTime,lastModifyingUser(me)"
+REVISION_FIELDS = "nextPageToken,revisions(modifiedTime,lastModifyingUser(me))"
+REVISION_PAGES = 10  # of 1000 revisions each: far more than a report sheet gathers in a year
 
 
 # --- reading ---------------------------------------------------------------------
@@ -69,13 +76,73 @@ def read_spreadsheet(
     """The whole spreadsheet in ONE request: values as typed (text stays text), notes and fills.
 
     ``source`` is ``gsheet:<id>``, a sheet URL or an ID; ``label`` names it
-    in error messages (e.g. the unit).  Raises :class:`CannotRun`.
+    in error messages (e.g. the unit).  Raises :class:`CannotRun`.  When it
+    was last changed, as Drive knows it, goes into ``metadata["modified"]``
+    (see :func:`last_changed`).
     """
     key = spreadsheet_key(source)
     params = {"includeGridData": "true", "fields": READ_FIELDS}
     response = call_api(lambda: client.http_client.spreadsheets_get(key, params=params),
                         client=client, spreadsheet=label or key, policy=policy)
-    return spreadsheet_data(key, response)
+    data = spreadsheet_data(key, response)
+    changed = last_changed(client, key, label=label, policy=policy)
+    if changed is not None:
+        # The same text as a file's time (xlsync.io.xlsx_read): local time with its offset.
+        data.metadata[MODIFIED] = changed.astimezone().isoformat(timespec="seconds")
+        data.metadata[MODIFIED_ON] = ON_GOOGLE
+    return data
+
+
+def last_changed(
+    client: gspread.Client, key: str, *, label: str | None = None, policy: RetryPolicy = DEFAULT_RETRY
+) -> datetime | None:
+    """When somebody other than xlsync's account last changed the spreadsheet, by Google Drive.
+
+    Drive's ``modifiedTime`` counts every change, xlsync's notes and status
+    cell included; when the last one was ours, the latest revision by
+    somebody else is the unit's.  None when Drive does not say (its API off
+    for the project, no change but ours): the time is worth knowing, not
+    worth refusing the figures for.
+    """
+    url = f"{DRIVE_FILES_API_V3_URL}/{key}"
+    try:
+        params = {"fields": FILE_TIME_FIELDS, "supportsAllDrives": "true"}
+        found = _drive_get(client, url, params, label or key, policy)
+        if not _changed_by_us(found):
+            return _drive_time(found.get("modifiedTime"))
+        return _last_revision_by_others(client, f"{url}/revisions", label or key, policy)
+    except CannotRun:
+        return None
+
+
+def _last_revision_by_others(client: gspread.Client, url: str, label: str, policy: RetryPolicy) -> datetime | None:
+    times: list[datetime] = []
+    params = {"fields": REVISION_FIELDS, "pageSize": "1000"}
+    for _ in range(REVISION_PAGES):
+        page = _drive_get(client, url, params, label, policy)
+        times += [t for r in page.get("revisions", []) if not _changed_by_us(r)
+                  and (t := _drive_time(r.get("modifiedTime"))) is not None]
+        if not page.get("nextPageToken"):
+            break
+        params = {**params, "pageToken": str(page["nextPageToken"])}
+    return max(times, default=None)
+
+
+def _drive_get(client: gspread.Client, url: str, params: dict[str, str], label: str, policy: RetryPolicy) -> Json:
+    return call_api(lambda: client.http_client.request("get", url, params=params).json(),
+                    client=client, spreadsheet=label, policy=policy) or {}
+
+
+def _changed_by_us(resource: Json) -> bool:
+    return bool(resource.get("lastModifyingUser", {}).get("me"))
+
+
+def _drive_time(text: object) -> datetime | None:
+    """Drive's RFC 3339 time ("2024-06-30T10:15:00.000Z") → an aware datetime."""
+    try:
+        return datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
 
 
 def spreadsheet_data(key: str, response: Json) -> SpreadsheetData:
