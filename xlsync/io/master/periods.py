@@ -130,7 +130,8 @@ def deadline_line(period: Period | None) -> str:
     if period is None or period.deadline is None:
         return "Kế hoạch không ghi hạn nộp của kỳ này."
     return (f"Hạn nộp: {period.deadline:%d/%m/%Y}. Thời điểm nộp lấy theo thời điểm sửa tệp lần cuối trên máy "
-            "tổng hợp; báo cáo trên Google Sheets không có thời điểm này («Chưa rõ thời điểm»).")
+            "tổng hợp; báo cáo trên Google Sheets theo lần sửa cuối của đơn vị mà Google Drive ghi (ghi chú của "
+            "xlsync không tính; Google không cho biết thì «Chưa rõ thời điểm»).")
 
 
 def excel_serial(moment: date | datetime) -> float:
