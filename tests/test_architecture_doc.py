@@ -34,3 +34,18 @@ def test_every_folder_of_the_package_has_its_line():
 def test_every_folder_the_doc_names_exists():
     missing = [folder for folder in named_folders(DOC.read_text(encoding="utf-8")) if not (ROOT / folder).is_dir()]
     assert missing == []
+
+
+def folder_lines(text: str) -> dict[str, str]:
+    """Each folder of the table → the text of its line."""
+    return dict(re.findall(r"^\| `([^`]+/)` \| (.*)$", text, flags=re.MULTILINE))
+
+
+def test_every_module_is_named_on_its_folders_line():
+    lines = folder_lines(DOC.read_text(encoding="utf-8"))
+    modules = [path for path in (ROOT / "xlsync").rglob("*.py") if path.name != "__init__.py"
+               and "__pycache__" not in path.parts and path.parent != ROOT / "xlsync"]
+    assert len(modules) > 100  # the walk saw the tree
+    unnamed = [path.relative_to(ROOT).as_posix() for path in modules
+               if f"`{path.stem}`" not in lines.get(f"{path.parent.relative_to(ROOT).as_posix()}/", "")]
+    assert unnamed == []
