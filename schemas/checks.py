@@ -7,10 +7,10 @@ never hides the real problems of its column.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 from pandera.extensions import register_check_method
+
+from xlsync.core.plan import is_email_address
 
 # pandera's built-in failures and our registered checks → catalogue codes.
 RECORD_CODES: dict[str, str] = {
@@ -25,7 +25,6 @@ RECORD_CODES: dict[str, str] = {
     "numerator_le_denominator": "numerator-exceeds-denominator",
 }
 
-_EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 _TOLERANCE = 1e-9
 
 
@@ -56,7 +55,7 @@ def one_of(series: pd.Series, *, choices: tuple[str, ...]) -> pd.Series:
 
 @register_check_method
 def email_address(series: pd.Series) -> pd.Series:
-    return series.isna() | series.map(lambda v: isinstance(v, str) and bool(_EMAIL.fullmatch(v)))
+    return series.isna() | series.map(lambda v: isinstance(v, str) and is_email_address(v))
 
 
 @register_check_method(statistics=["numerator", "denominator"])

@@ -372,6 +372,27 @@ def test_the_answer_is_written_in_english_when_asked(cli, imap_env, demo, tmp_pa
     assert "The report has no errors. Thank you." in lines
 
 
+def test_the_answer_goes_to_the_sender_with_a_copy_to_the_units_other_addresses(cli, imap_env, demo, tmp_path):
+    from xlsync.core.plan import Sheets
+    from xlsync.io.plan_xlsx import write_plan_workbook
+
+    plan_path = write_plan_workbook(load_bundled_plan().plan, tmp_path / "ke-hoach.xlsx")
+    book = load_workbook(plan_path)
+    email_cell = next(cell for row in book[Sheets.UNITS].iter_rows() for cell in row
+                      if cell.value == "thon04@sontay.example.com")
+    email_cell.value = "thon04@sontay.example.com, truongthon4@sontay.example.com; bithu4@sontay.example.com"
+    book.save(plan_path)
+    folder = "Hai địa chỉ"
+    imap_env.append(wire(mail("Thôn 4 <thon04@sontay.example.com>", "Báo cáo Thôn 4",
+                              [("Thôn 4.xlsx", report(demo, "T04").read_bytes())], NOW)), encode_folder_name(folder))
+    code, out, err = collect_cli(cli, folder, "--plan", str(plan_path), "--dry-run", "--reply")
+    assert code == 0, out + err
+    [eml] = (tmp_path / "bao-cao (thư trả lời)").iterdir()
+    answer = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert str(answer["To"]) == "thon04@sontay.example.com"
+    assert str(answer["Cc"]) == "truongthon4@sontay.example.com, bithu4@sontay.example.com"
+
+
 def test_a_wrong_password_cannot_run(cli, imap_env, monkeypatch):
     monkeypatch.setenv("XLSYNC_IMAP_PASSWORD", "sai-mat-khau")
     code, out, err = collect_cli(cli, "INBOX")

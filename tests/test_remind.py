@@ -105,6 +105,57 @@ def test_exactly_the_missing_and_wrong_units_are_reminded_once_a_day(cli, office
     assert rows[1].split(",")[1:5] == ["T03", "Thôn 3", "thon03@sontay.example.com", "Có lỗi"]
 
 
+def retype_unit_email(plan_path: Path, code: str, addresses: str) -> str:
+    """«Email» of one unit in «Đơn vị» retyped; returns the cell's address."""
+    book = load_workbook(plan_path)
+    sheet = book[Sheets.UNITS]
+    header = next(row for row in sheet.iter_rows() if any(cell.value == "Email" for cell in row))
+    column = next(cell.column for cell in header if cell.value == "Email")
+    row = next(cell.row for cell in sheet["A"] if cell.value == code)
+    sheet.cell(row, column, addresses)
+    book.save(plan_path)
+    return sheet.cell(row, column).coordinate
+
+
+def test_a_unit_with_two_addresses_is_reminded_at_both(cli, office, monkeypatch):
+    from xlsync.io.plan_source import load_plan_file
+
+    plan_path = office / "ke-hoach.xlsx"
+    retype_unit_email(plan_path, "T03", "thon03@sontay.example.com; truongthon3@sontay.example.com")
+    retype_unit_email(plan_path, "T07", "thon07@sontay.example.com , bithu7@sontay.example.com")
+    loaded = load_plan_file(plan_path)
+    assert [i.code for i in loaded.issues if i.is_error] == []
+    assert loaded.plan.units["T07"].emails == ["thon07@sontay.example.com", "bithu7@sontay.example.com"]
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+    assert code == 0, out + err
+    assert sorted(m.rcpt_tos for m in server.handler.messages) == [
+        ["thon03@sontay.example.com", "truongthon3@sontay.example.com"],
+        ["thon07@sontay.example.com", "bithu7@sontay.example.com"]]
+    t07 = received(server)["thon07@sontay.example.com, bithu7@sontay.example.com"]
+    assert t07["Subject"] == "Đôn đốc nộp báo cáo thi đua – Thôn 7 – Năm 2024"
+    assert "Đã nhắc Thôn 7 (Chưa nộp) qua thon07@sontay.example.com, bithu7@sontay.example.com" in out
+    rows = remind_log_path(office / "bao-cao").read_text(encoding="utf-8-sig").splitlines()
+    assert '"thon07@sontay.example.com, bithu7@sontay.example.com"' in rows[2]
+
+
+def test_a_malformed_address_among_several_is_a_record_at_its_cell(cli, office, monkeypatch):
+    from xlsync.io.plan_source import load_plan_file
+
+    plan_path = office / "ke-hoach.xlsx"
+    cell = retype_unit_email(plan_path, "T03", "thon03@sontay.example.com; truongthon3.sontay.example.com")
+    loaded = load_plan_file(plan_path)
+    [record] = [i for i in loaded.issues if i.is_error]
+    assert (record.code, record.sheet, record.cell, record.value) == (
+        "invalid-email", Sheets.UNITS, cell, "truongthon3.sontay.example.com")
+    assert record.message_vi == f"Ô {cell} (cột «Email»): «truongthon3.sontay.example.com» không phải địa chỉ email hợp lệ."
+    with running_server() as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+    assert code == 2 and server.handler.messages == []
+
+
 def remind_with_deadline(cli, office, plan, monkeypatch, deadline: str, *options: str) -> tuple[int, str, int]:
     """Exit status, stderr and how many messages the server received, for a plan with this deadline."""
     plan_with_deadline(plan, office, deadline)

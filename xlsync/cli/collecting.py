@@ -195,9 +195,11 @@ def _print_reminders(run, lang: str) -> int:
         if reminder.problem is not None:
             failed += 1
             say(text("remind-failed", lang, unit=unit.name, detail=reminder.problem.message(lang)), err=False)
+        if not reminder.reminded:
             continue
         key = "remind-written" if reminder.eml else "remind-sent"
-        say(text(key, lang, unit=unit.name, address=reminder.address, status=reminder.status.status.value,
+        reached = ", ".join(reminder.result.accepted) if reminder.result else reminder.address
+        say(text(key, lang, unit=unit.name, address=reached, status=reminder.status.status.value,
                  path=reminder.eml or ""), err=False)
     if run.already_today:
         names = ", ".join(s.unit.name for s in run.already_today)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -207,15 +208,33 @@ class Indicator:
         return measured_in_percent(self.unit, self.method)
 
 
+EMAIL_ADDRESS = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
+_ADDRESS_SEPARATORS = re.compile(r"[;,]")
+
+
+def split_addresses(cell_text: str) -> list[str]:
+    """The addresses of one cell: «a@x.vn; b@x.vn» or «a@x.vn, b@x.vn» (an empty piece is a stray separator)."""
+    return [piece.strip() for piece in _ADDRESS_SEPARATORS.split(cell_text or "") if piece.strip()]
+
+
+def is_email_address(value: str) -> bool:
+    return bool(EMAIL_ADDRESS.fullmatch(value))
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     code: str
     name: str
     type: str
     block: str
-    email: str = ""
+    email: str = ""  # as typed in «Đơn vị»: one address, or several separated by «;» or «,»
     note: str = ""
     row: int = -1
+
+    @property
+    def emails(self) -> list[str]:
+        """Every well-formed address of «Email» (a malformed one is a record of the plan)."""
+        return [address for address in split_addresses(self.email) if is_email_address(address)]
 
 
 @dataclass(frozen=True, slots=True)

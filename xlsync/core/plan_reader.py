@@ -28,8 +28,10 @@ from xlsync.core.plan import (
     Sheets,
     Unit,
     UnitTarget,
+    is_email_address,
     measured_in_percent,
     parse_comparison,
+    split_addresses,
 )
 from xlsync.core.plan_periods import read_period_targets, read_periods, settle_current_period
 from xlsync.core.plan_sheets import TARGET_COLUMN, PlanSheet, read_plan_sheet
@@ -68,6 +70,7 @@ def read_plan(workbook: WorkbookData) -> tuple[Plan, list[Issue]]:
     plan = Plan(info=info, source=workbook.source)
     plan.elements = _read_elements(elements_sheet)
     plan.units = _read_units(units_sheet)
+    issues.extend(_unit_address_problems(units_sheet))
     plan.recipients = _read_recipients(recipients_sheet)
     # One cause, one error: a code listed on its sheet but left out for an error of its own row
     # is not reported again by every row that refers to it.
@@ -150,6 +153,20 @@ def _read_units(sheet: PlanSheet | None) -> dict[str, Unit]:
             email=v.get("Email") or "", note=v.get("Ghi chú") or "", row=row,
         )
     return units
+
+
+def _unit_address_problems(sheet: PlanSheet | None) -> list[Issue]:
+    """One record per malformed address of «Email», which may list several («a@x.vn; b@x.vn»)."""
+    if sheet is None:
+        return []
+    problems = []
+    for row, v in sheet.records():
+        for address in split_addresses(v.get("Email") or ""):
+            if not is_email_address(address):
+                where = sheet.locate(row, "Email")
+                problems.append(make_issue("invalid-email", file=where.file, sheet=where.sheet, cell=where.cell,
+                                           value=address, **where.params))
+    return problems
 
 
 def _read_recipients(sheet: PlanSheet | None) -> list[Recipient]:

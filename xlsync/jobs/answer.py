@@ -4,7 +4,9 @@ The answer is in the user's language (Vietnamese unless ``--lang en``):
 "received, no errors", or the list of problems
 with the annotated copy attached (:mod:`xlsync.io.feedback`).  It goes out
 through the same SMTP sending as the master (:mod:`xlsync.io.mail.transport`),
-one message per report, or is written as an .eml file in a dry run.
+one message per report, or is written as an .eml file in a dry run.  It goes to
+whoever wrote the report, with a copy to every other address of the unit's
+«Email» in the plan's «Đơn vị».
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def answer_arrivals(
 
             folder = work / f"copy-{arrival.uid}-{len(run.answers)}"
             answer.copy = write_feedback_copy(arrival.staged, issues, folder, workbook=arrival.checked.workbook)
-        if not arrival.author:
+        if not answer_recipients(arrival)[0]:
             run.problems.append(make_issue("collect-reply-failed", file=arrival.attachment.name,
                                            unit=arrival.unit.name, detail_vi="-", detail_en="-"))
             continue
@@ -105,9 +107,18 @@ def build_answer(arrival: Arrival, issues: list[Issue], copy: Path | None, *, se
         blocks.append(("ul", [issue_line(i, lang) for i in listed]))
     blocks.append(("p", [text("mail-closing", lang), office]))
     subject = " – ".join(part for part in (text("answer-subject", lang), unit, period) if part)
-    return compose_message(sender=named_sender(sender, office), to=[arrival.author], subject=subject,
+    to, cc = answer_recipients(arrival)
+    return compose_message(sender=named_sender(sender, office), to=to, cc=cc, subject=subject,
                            blocks=blocks, attachments=[copy] if copy else [], lang=lang,
                            in_reply_to=arrival.message_id)
+
+
+def answer_recipients(arrival: Arrival) -> tuple[list[str], list[str]]:
+    """To whoever wrote the report (else the unit's addresses), a copy to the unit's other addresses."""
+    unit_addresses = arrival.unit.emails
+    to = [arrival.author] if arrival.author else unit_addresses[:1]
+    written = {address.lower() for address in to}
+    return to, [address for address in unit_addresses if address.lower() not in written]
 
 
 def issue_line(issue: Issue, lang: str) -> str:

@@ -4,8 +4,8 @@ Who is late is judged exactly as consolidation judges the reports (files
 and Google Sheets alike, :func:`xlsync.jobs.gsheets.validate_sources` then
 :func:`xlsync.core.consolidate.consolidate`): a unit «Chưa nộp» is reminded
 to send its report, a unit «Có lỗi» or «Trùng báo cáo» to correct it, with
-the annotated copy attached.  The address is the unit's «Email» in the plan's
-«Đơn vị»; the deadline is the plan's (:func:`plan_deadline`).  Each reminder sent
+the annotated copy attached.  The reminder goes to every address of the unit's
+«Email» in the plan's «Đơn vị» (one or several); the deadline is the plan's (:func:`plan_deadline`).  Each reminder sent
 is a row of the remind log, so a unit is reminded at most once a day unless
 ``force``.
 """
@@ -36,13 +36,22 @@ NEEDS_REMINDER = (Status.NOT_SUBMITTED, Status.HAS_ERRORS, Status.DUPLICATE)
 @dataclass(slots=True)
 class Reminder:
     status: UnitStatus
-    address: str
+    addresses: list[str]
     sheet_url: str = ""  # the unit's Google Sheet, when it reports in one
     message: EmailMessage | None = None
     copy: Path | None = None
     eml: Path | None = None
     result: SendResult | None = None
-    problem: CannotRun | None = None
+    problem: CannotRun | None = None  # not reminded; or, when ``reminded``, some address was refused
+
+    @property
+    def address(self) -> str:
+        return ", ".join(self.addresses)
+
+    @property
+    def reminded(self) -> bool:
+        """Sent to at least one address (or written, in a dry run)."""
+        return self.eml is not None or (self.result is not None and self.result.delivered)
 
     @property
     def missing(self) -> bool:
@@ -110,13 +119,13 @@ def remind_units(
     log_rows: list[list[str]] = []
     for status in units_to_remind(plan, files, period):
         unit = status.unit
-        if not unit.email:
+        if not unit.emails:
             run.without_address.append(status)
             continue
         if unit.code in reminded_today and not force:
             run.already_today.append(status)
             continue
-        reminder = Reminder(status, unit.email, (sheet_urls or {}).get(unit.code, ""))
+        reminder = Reminder(status, unit.emails, (sheet_urls or {}).get(unit.code, ""))
         run.reminders.append(reminder)
         _attach_copy(reminder, work)
         try:
@@ -125,17 +134,23 @@ def remind_units(
                 reminder.eml = write_eml(reminder.message, eml_folder / safe_file_name(f"{unit.code} {unit.name}.eml"))
                 continue
             reminder.result = send_message(reminder.message, settings)
-            if not reminder.result.accepted:  # refused by the server: not reminded, so not logged
-                reply = "; ".join(reminder.result.refused.values())
-                raise CannotRun("remind-refused", address=reminder.address, detail=reply)
+            reminder.problem = _refusal(reminder.result)
         except CannotRun as problem:  # a malformed address, a refusal: the other units are still reminded
             reminder.problem = problem
+        if not reminder.reminded:  # refused by the server: not reminded, so not logged
             continue
         log_rows.append([reminder.result.sent_at.isoformat(timespec="seconds"), unit.code, unit.name,
-                         reminder.address, status.status.value, reminder.result.message_id])
+                         ", ".join(reminder.result.accepted), status.status.value, reminder.result.message_id])
     if log_rows:
         run.log = append_remind_log(folder, log_rows)
     return run
+
+
+def _refusal(result: SendResult) -> CannotRun | None:
+    """The addresses the server refused, as one problem (the others, if any, got the reminder)."""
+    if not result.refused:
+        return None
+    return CannotRun("remind-refused", address=", ".join(result.refused), detail="; ".join(result.refused.values()))
 
 
 def _attach_copy(reminder: Reminder, work: Path) -> None:
@@ -174,5 +189,5 @@ def build_reminder(reminder: Reminder, plan: Plan, *, sender: str, deadline: dat
         blocks.append(("ul", [issue_line(i, lang) for i in problems]))
     blocks.append(("p", [text("mail-closing", lang), office]))
     subject = " – ".join(part for part in (text("remind-subject", lang), unit.name, period) if part)
-    return compose_message(sender=named_sender(sender, office), to=[reminder.address], subject=subject,
+    return compose_message(sender=named_sender(sender, office), to=reminder.addresses, subject=subject,
                            blocks=blocks, attachments=[reminder.copy] if reminder.copy else [], lang=lang)
