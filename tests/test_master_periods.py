@@ -104,6 +104,14 @@ def test_submissions_against_the_deadline(mid_year):
     assert counts == {"Số đơn vị «Đúng hạn»": 3, "Số đơn vị «Nộp muộn»": 1, "Số đơn vị «Chưa nộp»": 13}
 
 
+def test_the_summary_of_a_mid_year_master_says_it_judges_against_the_annual_targets(mid_year):
+    _, _, out = mid_year
+    summary = load_workbook(out)["Tổng hợp"]
+    assert summary["A7"].value == ("«Kế hoạch», «Tỷ lệ đạt (%)» và «Đánh giá» so với kế hoạch cả năm; tiến độ "
+                                   "6 tháng đầu năm 2024 so với kế hoạch xem trang «Tiến độ thực hiện».")
+    assert summary["A8"].value == "Mã"  # the table's header right below
+
+
 def test_the_master_records_its_period_code_and_reads_it_back(mid_year):
     _, loaded, out = mid_year
     master = read_master_file(out, loaded.plan)
@@ -126,6 +134,7 @@ def test_a_one_period_master_has_no_progress_sheet_and_its_year_code(plan, tmp_p
     result = consolidate_paths(sorted((tmp_path / "r").glob("*.xlsx")), load_bundled_plan(), out)
     book = load_workbook(out)
     assert "Tiến độ thực hiện" not in book.sheetnames
+    assert book["Tổng hợp"]["A7"].value is None  # judged against the annual targets: nothing to point at
     meta = {r[0].value: r[1].value for r in book["_xlsync"].iter_rows()}
     assert (meta["period"], meta["period_code"], result.period_code) == ("Năm 2024", "2024", "2024")
     rows = _table(out, "Tiến độ nộp", "Mã đơn vị")
@@ -158,6 +167,15 @@ def test_validate_period_option_takes_a_code_or_a_name(cli, mid_year):
     assert judged() == [("other-period", "B7")]  # the plan's current period: 2024-6T
     assert judged("--period", "2024") == judged("--period", "Năm 2024") == []
     assert judged("--period", "2024-6T") == [("other-period", "B7")]
+
+
+def test_the_period_option_help_says_it_takes_a_code_or_a_name(cli):
+    for command in ("validate", "consolidate"):
+        status, out, err = cli(command, "--help")
+        said = " ".join(out.split())
+        assert status == 0, out + err
+        assert "mã kỳ hoặc tên kỳ (ví dụ 2024-6T hoặc «6 tháng đầu năm 2024»" in said
+        assert "a period code or name (e.g. 2024-6T or «6 tháng đầu năm 2024»" in said
 
 
 def test_a_google_sheet_gives_no_submission_time(plan):

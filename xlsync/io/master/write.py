@@ -31,9 +31,10 @@ from xlsync.core.collector import collector_paused
 from xlsync.core.issues import CannotRun, Issue, severity_word
 from xlsync.core.master.contents import CHECK_LABELS, INCLUDED_YES, MASTER_KIND, PROGRESS_LABELS, SOURCE_LABELS, \
     MasterSheets, check_sheet_names
-from xlsync.core.master.tables import SUMMARY_LABELS
+from xlsync.core.master.tables import RATIO, SUMMARY_LABELS, TARGET, VERDICT
 from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
+from xlsync.core.progress import shows_progress
 from xlsync.core.row_height import LINE_HEIGHT, row_height
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
@@ -139,6 +140,7 @@ def _summary(workbook, formats: Formats, consolidation: Consolidation, created: 
     sheet = workbook.add_worksheet(MasterSheets.SUMMARY)
     last = len(SUMMARY_LABELS) - 1
     _title_block(sheet, formats, consolidation, last, created)
+    _progress_pointer(sheet, formats, consolidation, last)
     header(sheet, formats, HEADER_ROW, SUMMARY_LABELS, SUMMARY_WIDTHS)
     cols = Columns(comparison=4, target=5, actual=6)
     row = HEADER_ROW
@@ -163,6 +165,16 @@ def _summary(workbook, formats: Formats, consolidation: Consolidation, created: 
     sheet.freeze_panes(HEADER_ROW + 1, 3)
     print_setup(sheet, (HEADER_ROW, HEADER_ROW))
     sheet.activate()
+
+
+def _progress_pointer(sheet, formats: Formats, consolidation: Consolidation, last_col: int) -> None:
+    """A master of a part of the year still judges against the annual targets here: say where its progress is."""
+    period = consolidation.reporting_period
+    if period is None or not shows_progress(consolidation.plan, period):
+        return
+    sheet.merge_range(HEADER_ROW - 1, 0, HEADER_ROW - 1, last_col,
+                      f"«{TARGET}», «{RATIO}» và «{VERDICT}» so với kế hoạch cả năm; tiến độ {period.name} "
+                      f"so với kế hoạch xem trang «{MasterSheets.PERIOD_PROGRESS}».", formats["center_italic"])
 
 
 def _indicator_row(sheet, formats: Formats, row: int, result: IndicatorResult, cols: Columns) -> None:
