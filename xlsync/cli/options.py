@@ -29,8 +29,9 @@ json_option = click.option(
 
 period_option = click.option(
     "--period", default=None,
-    help="Kỳ báo cáo (mặc định theo kế hoạch); báo cáo của kỳ khác là lỗi. "
-    "/ Reporting period (default: the plan's); a report of another period is an error.",
+    help="Kỳ báo cáo: mã kỳ hoặc tên kỳ (ví dụ 2024-6T hoặc «6 tháng đầu năm 2024»; mặc định theo kế hoạch); "
+    "báo cáo của kỳ khác là lỗi. / Reporting period: a period code or name (e.g. 2024-6T or «6 tháng đầu năm "
+    "2024»; default: the plan's); a report of another period is an error.",
 )
 
 credentials_option = click.option(
