@@ -28,7 +28,8 @@ from xlsync.io.xlsx_style import Formats
 PROGRESS_WIDTHS = (7, 46, 12, 11, 8, 12, 12, 12, 11, 15, 24, 30)
 PROGRESS_HEADER_ROW = 5
 ANNUAL, PERIOD_TARGET, ACTUAL = 5, 6, 7
-SUBMISSION_WIDTHS = (17, 18, 12, 14, 9)
+# «Số ngày muộn» reads on one line; «Không có (Google Sheets)», «Kế hoạch không ghi hạn nộp» wrap (rows as tall).
+SUBMISSION_WIDTHS = (17, 14, 12, 16, 15)
 EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 29/02/1900 included)
 
 
@@ -87,12 +88,6 @@ def _formulas(row: int, rule: ProgressRule) -> tuple[str, str]:
 # --- «Tiến độ nộp»: the deadline columns ---------------------------------------------------------
 
 
-def submission_header(sheet, formats: Formats, row: int, first_col: int) -> None:
-    for offset, (label, width) in enumerate(zip(SUBMISSION_LABELS, SUBMISSION_WIDTHS)):
-        sheet.write_string(row, first_col + offset, label, formats["header"])
-        sheet.set_column(first_col + offset, first_col + offset, width)
-
-
 def submission_cells(formats: Formats, status: UnitStatus, period: Period | None) -> list[Cell]:
     """The deadline columns of one unit's row: time, which time it is, Hạn nộp, on time or not, days late.
 
@@ -109,6 +104,11 @@ def submission_cells(formats: Formats, status: UnitStatus, period: Period | None
         (found.timeliness.value, text),
         (found.days_late, formats["integer"]) if found.days_late is not None else (None, text),
     ]
+
+
+def submission_wrapped(cells: list[Cell]) -> list[tuple[str, float]]:
+    """The texts of :func:`submission_cells` with their columns' widths, for the row's height."""
+    return [(value, width) for (value, _), width in zip(cells, SUBMISSION_WIDTHS) if isinstance(value, str)]
 
 
 def submission_summary(sheet, formats: Formats, row: int, column: int, first: int, last: int,

@@ -34,20 +34,28 @@ from xlsync.core.scoring.model import (
 )
 from xlsync.core.scoring.run import ScoringResult
 from xlsync.io.master.cells import header, print_setup
-from xlsync.io.master.pages import chart_room
+from xlsync.io.master.pages import chart_room, column_pixels
 from xlsync.io.xlsx_rows import Cell, Formula, RowSheet, user_text
 from xlsync.io.xlsx_style import FONT, PASS_FILL, PASS_FONT, WARNING_FILL, Formats, write_text
 
 
-SCORE_WIDTHS = (18, 9, 18, 8, 18, 40, 13, 8, 8, 8, 9, 8, 14, 28, 70, 34, 70)
-RANK_WIDTHS = (20, 7, 10, 22, 10, 11, 9, 9, 50, 28, 60, 60)
+# Narrow columns with wrapped text, so that the columns printed (all but the last: the cell addresses and the
+# English, kept on screen) fit one A4 landscape page wide at a readable scale (io/master/pages.fit_width_scale).
+SCORE_WIDTHS = (14, 8, 16, 8, 14, 32, 10, 8, 8, 8, 8, 8, 12, 20, 48, 34, 70)
+RANK_WIDTHS = (14, 7, 10, 18, 10, 11, 9, 9, 32, 20, 56, 60)
+SCORE_PRINTED = SCORE_LABELS.index("Cách tính") + 1  # columns printed: not «Ô nguồn», not the English
+RANK_PRINTED = len(RANK_LABELS) - 1  # not the English
 CHECK_LABELS = ("Mức", "Mã lỗi", "Tệp", "Trang", "Ô", "Giá trị", "Nội dung", "Message")
 SOURCE_LABELS = ("Tệp", "Khối thi đua", "Kỳ chấm điểm", "Sửa lần cuối", "SHA-256")
 HEADER_ROW = 4  # 0-based row of both tables' headers, below the title
 TIED = "Có"
 POINTS_FORMAT = "0.00"
 DATA_SOURCE = "Sổ tổng hợp, trang «Theo đơn vị» (chỉ tiêu giao cho đơn vị)"
-CHART_WIDTH, CHART_GAP = 1300, 10  # pixels: two thirds of the table's width
+CHART_GAP = 10  # pixels
+CHART_WIDTH = sum(column_pixels(width) for width in RANK_WIDTHS[1:RANK_PRINTED]) - 20  # the printed width, from B
+# The lists below the ranking spread their columns over the ranking's printed ones, each (first, last).
+RECORD_SPANS = ((0, 0), (1, 2), (3, 3), (4, 4), (5, 5), (6, 7), (8, 8), (9, 10))  # CHECK_LABELS
+SOURCE_SPANS = ((0, 2), (3, 3), (4, 5), (6, 8), (9, 10))  # SOURCE_LABELS
 
 # Column positions the formulas use (0-based), named after the labels above.
 S_UNIT, S_KIND, S_POINTS, S_SELF, S_REVIEW = (SCORE_LABELS.index(x) for x in
@@ -93,7 +101,7 @@ def _scores_sheet(workbook, formats: Formats, points, scoring: ScoringResult) ->
     note = ("Mỗi dòng là điểm của một đơn vị ở một tiêu chí. «Điểm» là điểm được tính: điểm «Khối chấm» nếu có, "
             "nếu không là điểm «Tự chấm»; tiêu chí định lượng tính từ số liệu. «Cách tính» ghi số liệu, quy tắc "
             "và phép tính; «Ô nguồn» là ô đã nhập điểm.")
-    _title(sheet, formats, scoring, "KẾT QUẢ CHẤM ĐIỂM THI ĐUA", note, 14)
+    _title(sheet, formats, scoring, "KẾT QUẢ CHẤM ĐIỂM THI ĐUA", note, SCORE_PRINTED - 1)
     header(sheet, formats, HEADER_ROW, SCORE_LABELS, SCORE_WIDTHS)
     row = HEADER_ROW
     for row, score in enumerate(scoring.scores, start=HEADER_ROW + 1):
@@ -102,6 +110,7 @@ def _scores_sheet(workbook, formats: Formats, points, scoring: ScoringResult) ->
         sheet.autofilter(HEADER_ROW, 0, row, len(SCORE_LABELS) - 1)
     sheet.freeze_panes(HEADER_ROW + 1, 4)
     print_setup(sheet, (HEADER_ROW, HEADER_ROW))
+    sheet.print_area(0, 0, row, SCORE_PRINTED - 1)
     return row
 
 
@@ -148,7 +157,7 @@ def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, l
     note = ("Xếp hạng trong từng khối theo tổng điểm; bằng tổng điểm thì đơn vị có điểm định lượng cao hơn xếp "
             "trên, rồi đơn vị bị trừ ít điểm hơn. Bằng cả ba thì đồng hạng (không xếp theo tên). "
             "Đề nghị khen thưởng theo trang «Khen thưởng» của kế hoạch (xem dưới bảng).")
-    _title(sheet, formats, scoring, "XẾP HẠNG THI ĐUA VÀ ĐỀ NGHỊ KHEN THƯỞNG", note, len(RANK_LABELS) - 2)
+    _title(sheet, formats, scoring, "XẾP HẠNG THI ĐUA VÀ ĐỀ NGHỊ KHEN THƯỞNG", note, RANK_PRINTED - 1)
     header(sheet, formats, HEADER_ROW, RANK_LABELS, RANK_WIDTHS)
     first = HEADER_ROW + 1
     last = HEADER_ROW + max(len(scoring.totals), 1)
@@ -163,9 +172,11 @@ def _ranking_sheet(workbook, formats: Formats, points, scoring: ScoringResult, l
     row = _records(sheet, formats, scoring.issues, row + 1)
     row = _score_files(sheet, formats, scoring, row + 1)
     if scoring.totals:
-        sheet.set_h_pagebreaks(_charts(workbook, sheet, scoring.totals, first, row + 1))
+        breaks, row = _charts(workbook, sheet, scoring.totals, first, row + 1)
+        sheet.set_h_pagebreaks(breaks)
     sheet.freeze_panes(HEADER_ROW + 1, 4)
     print_setup(sheet, (HEADER_ROW, HEADER_ROW))
+    sheet.print_area(0, 0, row, RANK_PRINTED - 1)
 
 
 class _SumRanges:
@@ -237,14 +248,14 @@ def _highlights(workbook, sheet, first: int, last: int) -> None:
         "type": "no_blanks", "format": workbook.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT})})
 
 
-def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -> list[int]:
+def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -> tuple[list[int], int]:
     """One bar chart of totals per block, stacked below the tables from ``at_row`` on pages of their own (none
-    split across two); returns the rows to break the pages above."""
+    split across two); returns the rows to break the pages above, and the row below the last chart."""
     blocks: dict[str, list[int]] = {}
     for row, total in enumerate(totals, start=first):
         blocks.setdefault(total.block, []).append(row)
     # What a page holds below the repeated header, in pixels of the sheet (XlsxWriter's rows are 20 pixels).
-    page = chart_room(RANK_WIDTHS, 2 * LINE_HEIGHT)
+    page = chart_room(RANK_WIDTHS[:RANK_PRINTED], 2 * LINE_HEIGHT)
     row, used, breaks = at_row, 0.0, [at_row]
     for block, rows in blocks.items():
         chart = workbook.add_chart({"type": "bar"})
@@ -268,7 +279,7 @@ def _charts(workbook, sheet, totals: list[UnitTotal], first: int, at_row: int) -
         # Below the row's top: a chart starting on a page break has a sliver printed on the page above.
         sheet.insert_chart(row, 1, chart, {"y_offset": CHART_GAP})
         row, used = row + span, used + span * 20
-    return breaks
+    return breaks, row
 
 
 def _award_rules(sheet, formats: Formats, rules: list[AwardRule], row: int) -> int:
@@ -302,27 +313,36 @@ def _records(sheet, formats: Formats, issues: list[Issue], row: int) -> int:
     if not issues:
         sheet.write_string(row + 1, 0, "Không có lỗi.", formats["plain"])
         return row + 2
-    for col, label in enumerate(CHECK_LABELS):
-        sheet.write_string(row + 1, col, label, formats["header"])
+    _spread_row(sheet, row + 1, CHECK_LABELS, RECORD_SPANS, formats["header"])
     for row, issue in enumerate(issues, start=row + 2):
         values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
                   issue.value, issue.message_vi, issue.message_en)
-        for col, value in enumerate(values):
-            write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+        _spread_row(sheet, row, values, RECORD_SPANS, formats["text"], formats["safe_text"])
     return row + 1
+
+
+def _spread_row(sheet, row: int, values: tuple[object, ...], spans: tuple[tuple[int, int], ...], fmt,
+                safe_fmt=None) -> None:
+    """A row of a list below the ranking, each value over its span of the ranking's columns (merged), the row
+    as tall as its wrapped text: the ranking's narrow columns alone would cut a message or a checksum."""
+    for value, (first, last) in zip(values, spans):
+        if last > first:
+            sheet.merge_range(row, first, row, last, "", fmt)
+        write_text(sheet, row, first, value, fmt, safe_fmt)
+    height = row_height((value, sum(RANK_WIDTHS[first:last + 1])) for value, (first, last) in zip(values, spans))
+    if height is not None:
+        sheet.set_row(row, height)
 
 
 def _score_files(sheet, formats: Formats, scoring: ScoringResult, row: int) -> int:
     """The score workbooks read, from ``row``; returns the first row below them."""
     below = row + 2 + len(scoring.files)
     sheet.write_string(row, 0, "Bảng chấm điểm đã dùng", formats["bold"])
-    for col, label in enumerate(SOURCE_LABELS):
-        sheet.write_string(row + 1, col, label, formats["header"])
+    _spread_row(sheet, row + 1, SOURCE_LABELS, SOURCE_SPANS, formats["header"])
     for row, item in enumerate(scoring.files, start=row + 2):
         block = item.sheet.block if item.sheet else ""
         period = item.sheet.period if item.sheet else ""
         values = (Path(item.path).name, block, period, item.metadata.get("modified", ""),
                   item.metadata.get("sha256", ""))
-        for col, value in enumerate(values):
-            write_text(sheet, row, col, value, formats["text"], formats["safe_text"])
+        _spread_row(sheet, row, values, SOURCE_SPANS, formats["text"], formats["safe_text"])
     return below

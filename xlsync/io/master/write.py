@@ -41,8 +41,8 @@ from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, verdict_text, \
     write_figure
 from xlsync.io.master.pages import break_above, chart_room, row_heights
-from xlsync.io.master.periods import SUBMISSION_LABELS, deadline_line, submission_cells, submission_header, \
-    submission_summary, write_period_progress
+from xlsync.io.master.periods import SUBMISSION_LABELS, SUBMISSION_WIDTHS, deadline_line, submission_cells, \
+    submission_summary, submission_wrapped, write_period_progress
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, FONT, PASS_FILL, PASS_FONT, Formats, write_text
@@ -57,7 +57,7 @@ YES, NO = INCLUDED_YES, "Không"
 HEADER_ROW = 7  # 0-based row of the «Tổng hợp» header, below the title block
 RECIPIENT_COLUMNS = 3  # «Nơi nhận» spans Mã, Nhóm and Chỉ tiêu
 CHART_WIDTH = 1100  # pixels, within the table's width
-PROGRESS_WIDTHS = (10, 30, 12, 22, 14, 40, 18, 8, 10, 12)
+PROGRESS_WIDTHS = (10, 22, 10, 16, 14, 34, 18, 8, 8, 9)  # with the deadline columns, one A4 page wide at 62 %
 CHECK_WIDTHS = (10, 26, 36, 12, 7, 16, 70, 70)
 SOURCE_WIDTHS = (28, 50, 14, 66, 20, 10, 14, 16, 10)
 CHECK_ROWS = EXCEL_ROWS - 1  # records per «Kiểm tra» sheet, under its header; more go on «Kiểm tra (2)»...
@@ -250,22 +250,28 @@ def recipient_line(name: str, *, last: bool) -> str:
 def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     sheet = workbook.add_worksheet(MasterSheets.PROGRESS, worksheet_class=RowSheet)
     period = consolidation.reporting_period
-    sheet.write_string(0, 0, f"Tiến độ nộp báo cáo – {consolidation.period}. {deadline_line(period)}", formats["bold"])
-    header(sheet, formats, 1, PROGRESS_LABELS, PROGRESS_WIDTHS)
-    submission_header(sheet, formats, 1, len(PROGRESS_LABELS))
+    widths = PROGRESS_WIDTHS + SUBMISSION_WIDTHS
+    # Over the table's width, wrapped: a line running past the last column is not printed.
+    line = f"Tiến độ nộp báo cáo – {consolidation.period}. {deadline_line(period)}"
+    sheet.merge_range(0, 0, 0, len(widths) - 1, line, workbook.add_format(
+        {"font_name": FONT, "font_size": 12, "bold": True, "text_wrap": True, "valign": "vcenter"}))
+    sheet.set_row(0, row_height([(line, sum(widths))]))
+    header(sheet, formats, 1, PROGRESS_LABELS + SUBMISSION_LABELS, widths)
     text, safe, integer = formats["text"], formats["safe_text"], formats["integer"]
     row = 1
     for row, status in enumerate(consolidation.statuses, start=2):
         unit = status.unit
         source = status.sources[0] if status.sources else None
         files = "; ".join(s.path for s in status.sources)
+        modified = source.metadata.get("modified", "") if source else ""
+        submitted = submission_cells(formats, status, period)
         sheet.write_cells(row, [
             (unit.code, text), (unit.name, text), (unit.type, text), (unit.block, text), (status.status.value, text),
-            user_text(files, text, safe), (source.metadata.get("modified", "") if source else "", text),
+            user_text(files, text, safe), (modified, text),
             (status.errors, integer), (status.warnings, integer), (YES if status.included else NO, text),
-            *submission_cells(formats, status, period),
-        ], height=row_height(zip((unit.code, unit.name, unit.type, unit.block, status.status.value, files),
-                                 PROGRESS_WIDTHS)))
+            *submitted,
+        ], height=row_height([*zip((unit.code, unit.name, unit.type, unit.block, status.status.value, files,
+                                    modified), PROGRESS_WIDTHS), *submission_wrapped(submitted)]))
     first, last = 3, row + 1
     summary = row + 2
     rate = consolidation.reporting_rate
