@@ -28,7 +28,7 @@ from xlsync.io.xlsx_style import ERROR_FILL, WARNING_FILL
 from xlsync.jobs.demo import DemoRun, run_demo
 from xlsync.workbook import layout
 
-from fake_sheets_api import FakeGoogle, client_for
+from fake_sheets_api import FakeGoogle, client_for, sheets_api
 from smtp_server import Server, running_server
 from xlwings_harness import actions, book_from_xlsx, mock_caller, xlwings_with_remote_engine
 
@@ -433,9 +433,9 @@ def test_consolidate_also_reads_the_google_sheets_registered_beside_the_plan(
         control = book_from_xlsx(filled, caller_sheet=CONTROL)
         requests_before = len(fake.requests)
         macros.consolidate_book(control)
-        reads = [r.kind for r in fake.requests[requests_before:]]
+        reads = [r.kind for r in sheets_api(fake.requests[requests_before:])]
 
-    assert reads == ["spreadsheets.get"]  # one read for the whole spreadsheet, no write
+    assert reads == ["spreadsheets.get"]  # one Sheets read for the whole spreadsheet, no write
     message, _ = status(control)
     assert message.startswith(f"Đã tổng hợp vào {out}: 15/17 đơn vị được tổng hợp; đã nộp 17/17 (100,0%);")
     stored = read_master_file(out, plan).consolidation
