@@ -249,18 +249,21 @@ def wanted_texts(demo, name: str) -> dict[str, list[str]]:
                 "Tiêu chí": [criteria[s.unit, s.criterion].name for s in scoring.scores],
                 "Nhóm": [criteria[s.unit, s.criterion].group for s in scoring.scores],
                 "Cách tính": [s.explanation_vi for s in scoring.scores],
+                "Loại": [s.kind.value for s in scoring.scores], "Nguồn điểm": [s.source.value for s in scoring.scores],
                 "Minh chứng": [e.evidence for e in scoring.entries.values() if e.evidence]}
     if name == MasterSheets.RANKING:
         return {"Tên đơn vị": [plan.units[t.unit].name for t in scoring.totals],
                 "Ghi chú xếp hạng": [t.rank_note_vi for t in scoring.totals if t.rank_note_vi],
                 "Lý do": [t.reason_vi for t in scoring.totals if t.reason_vi],
+                "Danh hiệu đề nghị": [t.title for t in scoring.totals if t.title],
                 "Khối thi đua": [t.block for t in scoring.totals]}
     statuses = demo.consolidation.statuses
     period = demo.consolidation.reporting_period
+    submissions = [submission_of(s, period.deadline if period else None) for s in statuses]
     return {"Tên đơn vị": [s.unit.name for s in statuses],
+            "Thời điểm theo": [found.basis.value for found in submissions if found.basis],
             "Tệp nguồn": ["; ".join(source.path for source in s.sources) for s in statuses if s.sources],
-            "Nộp đúng hạn": [submission_of(s, period.deadline if period else None).timeliness.value
-                             for s in statuses]}
+            "Nộp đúng hạn": [found.timeliness.value for found in submissions]}
 
 
 @pytest.mark.parametrize("name", list(WIDE_TABLES))
