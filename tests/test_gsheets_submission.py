@@ -7,7 +7,7 @@ judged in the office's time zone, Vietnam's (UTC+7) here, as a file's time on th
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from xlsync.core.submission import TimeBasis, Timeliness, submission_of
 from xlsync.core.template import report_layout
 from xlsync.io.gsheets.push import push_report
 from xlsync.io.gsheets.registry import SheetRegistry
-from xlsync.io.gsheets.spreadsheet import read_spreadsheet, write_feedback
+from xlsync.io.gsheets.spreadsheet import last_changed, read_spreadsheet, write_feedback
 from xlsync.jobs.consolidate import consolidate_files
 from xlsync.jobs.validate import load_source
 
@@ -117,3 +117,15 @@ def test_a_sheet_drive_gives_no_time_for_is_read_and_its_time_unknown(fake, shee
     found = submission_of(status, loaded.plan.period("2024-6T").deadline)
     assert (status.status.value, found.basis, found.timeliness) == ("Đã nộp", TimeBasis.NONE, Timeliness.UNKNOWN)
 
+
+
+def test_the_village_s_last_revision_is_found_over_pages_of_revisions(fake):
+    key = fake.add_spreadsheet("Báo cáo Thôn 1", ("Báo cáo",), owner=SA_EMAIL).spreadsheet_id  # made now, by us
+    start = datetime(2024, 6, 1, tzinfo=timezone.utc)
+    for minute in range(1500):  # the village and xlsync's notes by turns: 1501 revisions with the first
+        fake.edited_at(key, start + timedelta(minutes=minute), by=SA_EMAIL if minute % 2 else "thon1@example.org")
+
+    changed = last_changed(client_for(fake), key, policy=FAST_RETRY)
+
+    assert changed == start + timedelta(minutes=1498)
+    assert fake.count("drive.revisions.list", key) == 2  # 1000 a page
