@@ -100,7 +100,7 @@ def _scores_sheet(workbook, formats: Formats, points, scoring: ScoringResult) ->
     sheet = workbook.add_worksheet(MasterSheets.SCORES, worksheet_class=RowSheet)
     note = ("Mỗi dòng là điểm của một đơn vị ở một tiêu chí. «Điểm» là điểm được tính: điểm «Khối chấm» nếu có, "
             "nếu không là điểm «Tự chấm»; tiêu chí định lượng tính từ số liệu. «Cách tính» ghi số liệu, quy tắc "
-            "và phép tính; «Ô nguồn» là ô đã nhập điểm.")
+            "và phép tính; «Ô nguồn» (trên màn hình, không in) là ô đã nhập điểm.")
     _title(sheet, formats, scoring, "KẾT QUẢ CHẤM ĐIỂM THI ĐUA", note, SCORE_PRINTED - 1)
     header(sheet, formats, HEADER_ROW, SCORE_LABELS, SCORE_WIDTHS)
     row = HEADER_ROW
