@@ -258,7 +258,7 @@ def test_read_is_one_sheets_request_and_keeps_text_as_text(fake, client, plan, r
     typed_at = dt.datetime.fromisoformat(fake.spreadsheet(key).modified).astimezone().isoformat(timespec="seconds")
     assert data.metadata == {"title": "Thôn Đông (T01) – Báo cáo thi đua Năm 2025",
                              "url": f"https://docs.google.com/spreadsheets/d/{key}/edit",
-                             "modified": typed_at, "modified_on": "google"}
+                             "modified": typed_at}
     assert list(data.sheets) == ["Báo cáo", "Hướng dẫn", "_xlsync"]
     sheet = data.sheets[REPORT]
     assert sheet.cell(4, 1) == "T01"

@@ -129,3 +129,18 @@ def test_the_village_s_last_revision_is_found_over_pages_of_revisions(fake):
 
     assert changed == start + timedelta(minutes=1498)
     assert fake.count("drive.revisions.list", key) == 2  # 1000 a page
+
+
+def test_a_master_read_back_keeps_the_google_time_and_says_so(sheets, tmp_path):
+    from xlsync.io.master.read import read_master_file
+
+    loaded, client, keys = sheets
+    out = tmp_path / "so-ket.xlsx"
+    consolidate_files([_checked(client, keys[code]) for code in ("T01", "T02")], loaded, out)
+
+    stored = read_master_file(out, loaded.plan).consolidation  # what xlsync score writes the master again from
+    (status,) = [s for s in stored.statuses if s.unit.code == "T02"]
+    found = submission_of(status, loaded.plan.period("2024-6T").deadline)
+    assert (found.time, found.basis, found.timeliness, found.days_late) == (
+        datetime(2024, 6, 14, 3, 30, tzinfo=found.time.tzinfo), TimeBasis.GOOGLE_MODIFIED, Timeliness.LATE, 4)
+    assert status.sources[0].path == f"gsheet:{keys['T02']}"

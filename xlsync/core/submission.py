@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from xlsync.core.consolidate import Status, UnitStatus
+from xlsync.core.consolidate import Source, Status, UnitStatus
 
 
 class Timeliness(StrEnum):
@@ -36,8 +36,7 @@ class TimeBasis(StrEnum):
 
 
 MODIFIED = "modified"  # Source.metadata: the last change, ISO 8601 with the local offset
-MODIFIED_ON = "modified_on"  # Source.metadata: where that time was read; absent for a file on disk
-ON_GOOGLE = "google"
+GOOGLE_SHEET_PREFIX = "gsheet:"  # how a Google Sheet source is named (xlsync.io.gsheets.names.SOURCE_PREFIX)
 
 
 # Columns «Tiến độ nộp» adds after its own, in this order.
@@ -59,7 +58,7 @@ def submission_of(status: UnitStatus, deadline: date | None) -> Submission:
     if status.status is Status.NOT_SUBMITTED or source is None:
         return Submission(None, None, deadline, Timeliness.MISSING)
     time = _modified(source.metadata.get(MODIFIED, ""))
-    basis = _basis(source.metadata) if time is not None else TimeBasis.NONE
+    basis = _basis(source) if time is not None else TimeBasis.NONE
     if deadline is None:
         return Submission(time, basis, None, Timeliness.NO_DEADLINE)
     if time is None:
@@ -70,8 +69,9 @@ def submission_of(status: UnitStatus, deadline: date | None) -> Submission:
     return Submission(time, basis, deadline, Timeliness.ON_TIME, 0)
 
 
-def _basis(metadata: dict[str, str]) -> TimeBasis:
-    return TimeBasis.GOOGLE_MODIFIED if metadata.get(MODIFIED_ON) == ON_GOOGLE else TimeBasis.FILE_MODIFIED
+def _basis(source: Source) -> TimeBasis:
+    # Known by the source's name, which a master read back keeps (for xlsync score to write it again).
+    return TimeBasis.GOOGLE_MODIFIED if source.path.startswith(GOOGLE_SHEET_PREFIX) else TimeBasis.FILE_MODIFIED
 
 
 def _modified(text: str) -> datetime | None:

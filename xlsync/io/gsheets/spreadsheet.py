@@ -27,7 +27,7 @@ from gspread.urls import DRIVE_FILES_API_V3_URL
 from xlsync.core.issues import CannotRun, Issue, marking_severity
 from xlsync.core.messages import text
 from xlsync.core.sheets import Cell, Sheet, WorkbookData, cell_address, parse_address
-from xlsync.core.submission import MODIFIED, MODIFIED_ON, ON_GOOGLE
+from xlsync.core.submission import MODIFIED
 from xlsync.core.template import REPORT_SHEET, ReportLabels
 from xlsync.io.gsheets.client import call_api
 from xlsync.io.gsheets.names import sheet_url, source_name, spreadsheet_key
@@ -89,7 +89,6 @@ def read_spreadsheet(
     if changed is not None:
         # The same text as a file's time (xlsync.io.xlsx_read): local time with its offset.
         data.metadata[MODIFIED] = changed.astimezone().isoformat(timespec="seconds")
-        data.metadata[MODIFIED_ON] = ON_GOOGLE
     return data
 
 
