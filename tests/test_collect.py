@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import email
+import imaplib
 import json
 import shutil
 import subprocess
@@ -173,6 +174,32 @@ def imap_env(monkeypatch, dovecot):
     return dovecot
 
 
+class FetchLog:
+    """Every UID FETCH collect sends, by UID: what it asked for and how many bytes came back."""
+
+    def __init__(self) -> None:
+        self.asked: dict[int, list[str]] = {}
+        self.received: dict[int, int] = {}
+
+    def install(self, monkeypatch) -> FetchLog:
+        original = imaplib.IMAP4.uid
+
+        def uid(client, command, *args):
+            status, data = original(client, command, *args)
+            if command.upper() == "FETCH":
+                number = int(args[0])
+                self.asked.setdefault(number, []).append(args[1])
+                self.received[number] = self.received.get(number, 0) + sum(
+                    len(item[1]) for item in data if isinstance(item, tuple))
+            return status, data
+
+        monkeypatch.setattr(imaplib.IMAP4, "uid", uid)
+        return self
+
+    def downloaded_whole(self, uid: int) -> bool:
+        return any("BODY.PEEK[]" in items for items in self.asked.get(uid, []))
+
+
 @pytest.fixture(scope="module")
 def first_run(mailbox_cases, dovecot, demo, tmp_path_factory):
     """Every case in the INBOX, then `xlsync collect --reply --max-size 1`, answers to a loopback SMTP server."""
@@ -188,13 +215,14 @@ def first_run(mailbox_cases, dovecot, demo, tmp_path_factory):
         "XLSYNC_IMAP_PASSWORD": dovecot.password, "XLSYNC_IMAP_SECURITY": "none", "XLSYNC_MAIL_FROM": OFFICE,
         "XLSYNC_LANG": "vi", "COLUMNS": "400",  # record codes on one line each
     }
-    with running_server() as smtp:
+    with running_server() as smtp, pytest.MonkeyPatch.context() as patch:
+        fetches = FetchLog().install(patch)
         environment.update({"XLSYNC_SMTP_HOST": smtp.host, "XLSYNC_SMTP_PORT": str(smtp.port),
                             "XLSYNC_SMTP_SECURITY": "none"})
         result = CliRunner().invoke(main, ["collect", "--out", str(office / "bao-cao"), "--reply", "--max-size", "1"],
                                     env=environment, catch_exceptions=False)
     return {"result": result, "folder": office / "bao-cao", "answers": smtp.handler.messages, "uids": uids,
-            "env": environment, "cases": mailbox_cases}
+            "env": environment, "cases": mailbox_cases, "fetches": fetches}
 
 
 def test_one_current_report_per_unit_is_filed_and_the_older_version_kept(first_run, demo):
@@ -243,6 +271,18 @@ def test_every_message_not_used_is_listed_with_its_reason(first_run):
     assert len(filed) == 16 and all(len(row["SHA-256"]) == 64 and row["Message-ID"] for row in filed)
     older = next(row for row in filed if row["Tệp"] == "Báo cáo Thôn 1.xlsx")
     assert older["Việc đã làm"].startswith("Cũ hơn báo cáo hiện hành của Thôn 1")
+
+
+def test_the_huge_attachment_is_listed_without_being_downloaded(first_run):
+    fetches, uids = first_run["fetches"], first_run["uids"]
+    huge = uids["huge"]
+    assert not fetches.downloaded_whole(huge)
+    assert fetches.received[huge] < 4096  # its header and the MIME header of each part, not its 1,5 MB
+    assert fetches.downloaded_whole(uids["t03"])  # a message of ordinary size is read in one go
+    rows = list(csv.DictReader(collect_log_path(first_run["folder"]).read_text(encoding="utf-8-sig").splitlines()))
+    [listed] = [row for row in rows if row["Người gửi"] == "thon10@sontay.example.com"]
+    assert listed["Tệp"] == "Thôn 10 ảnh.xlsx"
+    assert "nặng 1,5 MB, quá giới hạn 1 MB" in listed["Việc đã làm"]
 
 
 def test_the_mailbox_is_only_read(first_run, dovecot):
@@ -301,6 +341,26 @@ def test_consolidating_the_collected_folder_gives_the_master_of_hand_placed_file
     assert [(s.unit.code, s.status) for s in collected.statuses] == [(s.unit.code, s.status) for s in by_hand.statuses]
     assert collected.values.equals(by_hand.values)
     assert [(r.actual, r.achieved) for r in collected.results] == [(r.actual, r.achieved) for r in by_hand.results]
+
+
+def test_an_outline_with_literals_is_read_as_the_server_sent_it():
+    """A server may send a name with 8-bit characters as a literal, inside BODYSTRUCTURE; imaplib splits there."""
+    from xlsync.io.mail.imap_structure import PartOutline, fetch_items, leaf_parts, parse_response, response_bytes
+
+    data = [
+        (b'3 (UID 7 RFC822.SIZE 9000 BODYSTRUCTURE (("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 10 1 NIL '
+         b'NIL NIL NIL)("application" "vnd.ms-excel" ("name" {8}', "Báo.xls".encode()),
+        (b') NIL NIL "base64" 4000 NIL ("attachment" NIL) NIL NIL)("message" "rfc822" NIL NIL NIL "7bit" 900 '
+         b'(NIL "Fwd" (("Th\\"o\\\\n 2" NIL "thon02" "x.vn")) NIL NIL NIL NIL NIL NIL NIL) ("application" "octet-stream" '
+         b'NIL NIL NIL "base64" 300 NIL NIL NIL NIL) 12 NIL NIL NIL NIL) "mixed" ("boundary" "b") NIL NIL NIL) '
+         b'BODY[HEADER] {12}', b"Subject: x\r\n"),
+        b")",
+    ]
+    items = fetch_items(parse_response(response_bytes(data)), 7)
+    assert items["RFC822.SIZE"] == b"9000" and items["BODY[HEADER]"] == b"Subject: x\r\n"
+    assert leaf_parts(items["BODYSTRUCTURE"]) == [
+        PartOutline("1", "text/plain", "7bit", 10), PartOutline("2", "application/vnd.ms-excel", "base64", 4000),
+        PartOutline("3.1", "application/octet-stream", "base64", 300, "thon02@x.vn")]
 
 
 def test_folder_names_are_sent_in_modified_utf7():
@@ -391,6 +451,33 @@ def test_the_answer_goes_to_the_sender_with_a_copy_to_the_units_other_addresses(
     answer = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert str(answer["To"]) == "thon04@sontay.example.com"
     assert str(answer["Cc"]) == "truongthon4@sontay.example.com, bithu4@sontay.example.com"
+
+
+def test_a_message_too_large_to_download_is_read_part_by_part(cli, imap_env, demo, tmp_path, monkeypatch):
+    """A photo over the limit beside a report and a forwarded report: both reports filed, the photo never read."""
+    folder = "Thư nặng"
+    inner = mail("Thôn 8 <thon08@sontay.example.com>", "Báo cáo Thôn 8",
+                 [("Báo cáo Thôn 8.xlsx", report(demo, "T08").read_bytes())], NOW - timedelta(hours=2))
+    heavy = mail("Bí thư Chi bộ <bithu@sontay.example.com>", "Báo cáo Thôn 4 kèm ảnh và báo cáo Thôn 8",
+                 [("Ảnh hội nghị.jpg", bytes(range(256)) * 6144), ("Thôn 4.xlsx", report(demo, "T04").read_bytes())],
+                 NOW - timedelta(hours=1))
+    heavy.add_attachment(inner)
+    uid = imap_env.append(wire(heavy), encode_folder_name(folder))
+    fetches = FetchLog().install(monkeypatch)
+    with running_server() as smtp:
+        monkeypatch.setenv("XLSYNC_SMTP_HOST", smtp.host)
+        monkeypatch.setenv("XLSYNC_SMTP_PORT", str(smtp.port))
+        monkeypatch.setenv("XLSYNC_SMTP_SECURITY", "none")
+        code, out, err = collect_cli(cli, folder, "--max-size", "1", "--reply")
+    assert code == 0, out + err
+    assert not fetches.downloaded_whole(uid)
+    assert fetches.received[uid] < 200 * 1024  # the two reports and the headers, not the 1,5 MB photo
+    reports = tmp_path / "bao-cao"
+    assert sorted(p.name for p in reports.iterdir()) == ["T04 Thôn 4.xlsx", "T08 Thôn 8.xlsx"]
+    assert (reports / "T04 Thôn 4.xlsx").read_bytes() == report(demo, "T04").read_bytes()
+    assert (reports / "T08 Thôn 8.xlsx").read_bytes() == report(demo, "T08").read_bytes()
+    answers = [email.message_from_bytes(m.content, policy=policy.default) for m in smtp.handler.messages]
+    assert sorted(str(answer["To"]) for answer in answers) == ["bithu@sontay.example.com", "thon08@sontay.example.com"]
 
 
 def test_a_wrong_password_cannot_run(cli, imap_env, monkeypatch):

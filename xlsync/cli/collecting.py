@@ -28,7 +28,8 @@ _SMTP_SECURITY = ("starttls", "ssl", "none")
               help="Đánh dấu đã đọc các thư đã xử lý (mặc định không sửa gì trong hộp thư). "
               "/ Flag processed messages as seen (by default the mailbox is only read).")
 @click.option("--max-size", "max_size", type=float, default=25.0, show_default=True, metavar="MB",
-              help="Tệp đính kèm lớn hơn bị bỏ qua (và liệt kê). / Larger attachments are listed, not filed.")
+              help="Tệp đính kèm lớn hơn bị bỏ qua (và liệt kê, không tải về). "
+              "/ Larger attachments are listed, not filed (nor downloaded).")
 @click.option("--imap-host", default=None, help="Máy chủ IMAP (XLSYNC_IMAP_HOST). / IMAP server.")
 @click.option("--imap-port", type=int, default=None, help="Cổng (XLSYNC_IMAP_PORT). / Port.")
 @click.option("--imap-user", default=None, help="Tài khoản (XLSYNC_IMAP_USER). / Login user.")

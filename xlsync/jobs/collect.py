@@ -27,8 +27,16 @@ from typing import Literal
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.messages import text
 from xlsync.core.plan import Unit
-from xlsync.io.mail.attachments import DEFAULT_SIZE_LIMIT, Attachment, attachments, parse_message, sender_address
-from xlsync.io.mail.imap import ImapSettings, Mailbox, message_date, open_mailbox
+from xlsync.io.mail.attachments import (
+    DEFAULT_SIZE_LIMIT,
+    Attachment,
+    attachments,
+    outlined_attachments,
+    parse_message,
+    sender_address,
+    whole_message_limit,
+)
+from xlsync.io.mail.imap import ImapSettings, Mailbox, MessageOutline, message_date, open_mailbox
 from xlsync.io.mail.inbox_state import (
     CollectState,
     FiledReport,
@@ -153,16 +161,20 @@ def check_arrivals(arrivals: list[Arrival], loaded: LoadedPlan) -> None:
 
 def _read_message(box: Mailbox, uid: int, loaded: LoadedPlan, work: Path, size_limit: int,
                   seen_ids: set[str], outcome: CollectOutcome) -> str:
-    """Read one message; its reports become arrivals, anything unusable a record. Returns its Message-ID."""
-    fetched = box.fetch(uid)
-    if fetched is None:  # deleted by someone else meanwhile
+    """Read one message; its reports become arrivals, anything unusable a record. Returns its Message-ID.
+
+    Its header and outline come first: a message already read is not downloaded again, and one too
+    large to download whole is read part by part (:func:`message_files`).
+    """
+    outline = box.outline(uid)
+    if outline is None:  # deleted by someone else meanwhile
         return ""
-    message = parse_message(fetched.raw)
+    message = parse_message(outline.header)
     message_id = str(message.get("Message-ID", "")).strip()
     if message_id and message_id in seen_ids:
         return message_id  # the same message in this folder twice, or renumbered by the server
     outcome.messages_read += 1
-    when = message_date(message.get("Date"), fetched.received) or datetime.now().astimezone()
+    when = message_date(message.get("Date"), outline.received) or datetime.now().astimezone()
     sender = sender_address(message)
     subject = str(message.get("Subject", ""))
     mail = {"sender": sender or "?", "date": when.strftime("%d/%m/%Y %H:%M"), "subject": subject}
@@ -172,7 +184,7 @@ def _read_message(box: Mailbox, uid: int, loaded: LoadedPlan, work: Path, size_l
         outcome.unused.append(record)
         outcome.log_rows.append(_log_row(sender, message_id, name, "", "", record.message_vi))
 
-    files = attachments(message, size_limit)
+    files = message_files(box, outline, size_limit)
     spreadsheets = [item for item in files if item.is_spreadsheet]
     if not spreadsheets:
         if files:
@@ -195,6 +207,15 @@ def _read_message(box: Mailbox, uid: int, loaded: LoadedPlan, work: Path, size_l
         outcome.arrivals.append(Arrival(uid, message_id, sender, subject, when, item, digest,
                                         checked.report.unit, checked, staged))
     return message_id
+
+
+def message_files(box: Mailbox, outline: MessageOutline, size_limit: int) -> list[Attachment]:
+    """The message's files: downloaded whole when it is light enough, else part by part, so a file over
+    the limit is named and sized from the outline without a byte of it being downloaded."""
+    if outline.size <= whole_message_limit(size_limit):
+        fetched = box.fetch(outline.uid)
+        return attachments(parse_message(fetched.raw), size_limit) if fetched is not None else []
+    return outlined_attachments(outline, lambda sections: box.fetch_sections(outline.uid, sections), size_limit)
 
 
 def _not_a_report(checked: CheckedFile) -> tuple[str, Issue] | None:

@@ -15,9 +15,26 @@ from email import policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Callable
+
+from xlsync.io.mail.imap import MessageOutline
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DEFAULT_SIZE_LIMIT = 25 * 1024 * 1024  # what common mail services accept for one message
+# A message carrying one file of the size limit weighs about 1.37 times as much (base64 in lines of 76
+# characters), plus its text: a message heavier than this is read part by part, never downloaded whole.
+BASE64_GROWTH = 4 / 3 * 78 / 76
+MESSAGE_MARGIN = 256 * 1024
+
+
+def whole_message_limit(size_limit: int) -> int:
+    """The largest message downloaded whole for attachments of at most ``size_limit`` bytes."""
+    return int(size_limit * BASE64_GROWTH) + MESSAGE_MARGIN
+
+
+def estimated_size(encoded_size: int, transfer: str) -> int:
+    """A file's size from the octets its part takes in the message (base64 makes 3 bytes 4 characters)."""
+    return encoded_size * 3 // 4 if transfer.strip().lower() == "base64" else encoded_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +82,41 @@ def _collect(part: Message, size_limit: int, author: str, found: list[Attachment
 def _attachment(part: Message, name: str, size_limit: int, author: str) -> Attachment:
     encoded = part.get_payload(decode=False)
     encoded_size = len(encoded) if isinstance(encoded, (str, bytes)) else 0
-    transfer = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-    estimate = encoded_size * 3 // 4 if transfer == "base64" else encoded_size
+    estimate = estimated_size(encoded_size, str(part.get("Content-Transfer-Encoding", "")))
     if estimate > size_limit * 1.01:  # not decoded at all: it could be hundreds of megabytes
         return Attachment(name, estimate, None, author)
     data = part.get_payload(decode=True) or b""
     if len(data) > size_limit:
         return Attachment(name, len(data), None, author)
     return Attachment(name, len(data), data, author)
+
+
+def outlined_attachments(outline: MessageOutline, fetch: Callable[[list[str]], dict[str, bytes]],
+                         size_limit: int = DEFAULT_SIZE_LIMIT) -> list[Attachment]:
+    """The files of a message too large to download, read part by part (``fetch``: sections → bytes).
+
+    Each part's MIME header gives its name; only the spreadsheets within the
+    limit are downloaded; any other file is named with its size, without data.
+    """
+    single = not parse_message(outline.header).is_multipart()  # its only part's header is the message's
+    headers = fetch([f"{part.section}.MIME" for part in outline.parts if not (single and part.section == "1")])
+    named = []
+    for part in outline.parts:
+        head = outline.header if single and part.section == "1" else headers.get(f"{part.section}.MIME", b"")
+        name = file_name(parse_message(head))
+        if name:
+            named.append((part, head, name))
+    wanted = [part.section for part, head, name in named if PurePosixPath(name).suffix.lower() in SPREADSHEET_SUFFIXES
+              and estimated_size(part.size, part.encoding) <= size_limit * 1.01]
+    bodies = fetch(wanted)
+    found = []
+    for part, head, name in named:
+        body = bodies.get(part.section)
+        if body is None:
+            found.append(Attachment(name, estimated_size(part.size, part.encoding), None, part.author))
+        else:
+            found.append(_attachment(parse_message(head + body), name, size_limit, part.author))
+    return found
 
 
 def file_name(part: Message) -> str:

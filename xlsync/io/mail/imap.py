@@ -3,6 +3,9 @@
 The folder is opened with EXAMINE (read-only) and bodies are fetched with
 ``BODY.PEEK[]``, so reading never marks a message as seen; flags are set
 only when asked (:meth:`Mailbox.mark_seen`, which needs ``writable``).
+:meth:`Mailbox.outline` says how large a message is and what parts it has
+before anything heavier is fetched; :meth:`Mailbox.fetch_sections` reads
+chosen parts of one too large to download whole.
 The password never reaches a log record, an exception message or a repr.
 """
 
@@ -20,6 +23,7 @@ from email.utils import parsedate_to_datetime
 from typing import Iterator, Literal, Mapping
 
 from xlsync.core.issues import CannotRun
+from xlsync.io.mail.imap_structure import PartOutline, fetch_items, leaf_parts, parse_response, response_bytes
 from xlsync.io.mail.settings import keyring_password, values_from_env
 
 logger = logging.getLogger(__name__)
@@ -101,6 +105,17 @@ class FetchedMessage:
     raw: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class MessageOutline:
+    """What a message is without its bytes: its size, its header, its parts (``BODYSTRUCTURE``)."""
+
+    uid: int
+    size: int  # RFC822.SIZE: the octets a whole download would cost
+    received: datetime | None
+    header: bytes
+    parts: list[PartOutline]
+
+
 class Mailbox:
     """One logged-in session on one folder (see :func:`open_mailbox`)."""
 
@@ -124,6 +139,30 @@ class Mailbox:
             if isinstance(item, tuple) and len(item) == 2:
                 return FetchedMessage(uid, _internal_date(item[0]), bytes(item[1]))
         return None
+
+    def outline(self, uid: int) -> MessageOutline | None:
+        """The message's size, header and parts, a few hundred bytes whatever it weighs; None when it is gone."""
+        status, data = self._command("uid", "FETCH", str(uid),
+                                     "(RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER])")
+        raw = response_bytes(data)
+        items = fetch_items(parse_response(raw), uid)
+        if "RFC822.SIZE" not in items:
+            return None
+        structure = items.get("BODYSTRUCTURE")
+        header = items.get("BODY[HEADER]")
+        return MessageOutline(uid, int(items["RFC822.SIZE"]), _internal_date(raw),  # type: ignore[arg-type]
+                              header if isinstance(header, bytes) else b"",
+                              leaf_parts(structure) if isinstance(structure, list) else [])
+
+    def fetch_sections(self, uid: int, sections: list[str]) -> dict[str, bytes]:
+        """Parts of a message by section (``"2"``, ``"2.MIME"``, ``"3.1"``...), left unread; one round trip."""
+        if not sections:
+            return {}
+        wanted = " ".join(f"BODY.PEEK[{section}]" for section in sections)
+        status, data = self._command("uid", "FETCH", str(uid), f"({wanted})")
+        items = fetch_items(parse_response(response_bytes(data)), uid)
+        return {section: value for section in sections
+                if isinstance(value := items.get(f"BODY[{section}]".upper()), bytes)}
 
     def mark_seen(self, uid: int) -> None:
         if not self.writable:
