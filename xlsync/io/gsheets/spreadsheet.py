@@ -73,7 +73,7 @@ class SpreadsheetData(WorkbookData):
 def read_spreadsheet(
     client: gspread.Client, source: str, *, label: str | None = None, policy: RetryPolicy = DEFAULT_RETRY
 ) -> SpreadsheetData:
-    """The whole spreadsheet in ONE request: values as typed (text stays text), notes and fills.
+    """The whole spreadsheet in ONE Sheets request: values as typed (text stays text), notes and fills.
 
     ``source`` is ``gsheet:<id>``, a sheet URL or an ID; ``label`` names it
     in error messages (e.g. the unit).  Raises :class:`CannotRun`.  When it
