@@ -480,6 +480,23 @@ def test_a_message_too_large_to_download_is_read_part_by_part(cli, imap_env, dem
     assert sorted(str(answer["To"]) for answer in answers) == ["bithu@sontay.example.com", "thon08@sontay.example.com"]
 
 
+def test_a_message_that_is_one_oversized_file_is_named_from_its_own_header(cli, imap_env, monkeypatch):
+    folder = "Một tệp"
+    whole = EmailMessage()
+    whole["From"], whole["To"], whole["Subject"] = "thon09@sontay.example.com", OFFICE, "Báo cáo"
+    whole["Message-ID"] = make_msgid(domain="sontay.example.com")
+    whole.set_content(b"\x01" * (1536 * 1024), maintype=XLSX[0], subtype=XLSX[1], filename="Thôn 9 – ảnh.xlsx")
+    uid = imap_env.append(wire(whole), encode_folder_name(folder))
+    fetches = FetchLog().install(monkeypatch)
+    code, out, err = collect_cli(cli, folder, "--max-size", "1")
+    assert code == 1, out + err
+    assert not fetches.downloaded_whole(uid) and fetches.received[uid] < 4096
+    assert "mail-attachment-too-large" in " ".join(out.split())
+    rows = list(csv.DictReader(collect_log_path(Path("bao-cao")).read_text(encoding="utf-8-sig").splitlines()))
+    assert [(row["Tệp"], row["Người gửi"]) for row in rows] == [("Thôn 9 – ảnh.xlsx", "thon09@sontay.example.com")]
+    assert "nặng 1,5 MB, quá giới hạn 1 MB" in rows[0]["Việc đã làm"]
+
+
 def test_a_wrong_password_cannot_run(cli, imap_env, monkeypatch):
     monkeypatch.setenv("XLSYNC_IMAP_PASSWORD", "sai-mat-khau")
     code, out, err = collect_cli(cli, "INBOX")

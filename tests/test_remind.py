@@ -140,6 +140,23 @@ def test_a_unit_with_two_addresses_is_reminded_at_both(cli, office, monkeypatch)
     assert '"thon07@sontay.example.com, bithu7@sontay.example.com"' in rows[2]
 
 
+def test_one_address_of_two_refused_is_said_and_the_unit_counts_as_reminded_at_the_other(cli, office, monkeypatch):
+    from smtp_server import RecordingHandler
+
+    retype_unit_email(office / "ke-hoach.xlsx", "T03", "thon03@sontay.example.com; cu@sontay.example.com")
+    with running_server(RecordingHandler(refuse={"cu@sontay.example.com"})) as server:
+        smtp_settings(monkeypatch, server)
+        code, out, err = cli("remind", "bao-cao", "--plan", "ke-hoach.xlsx")
+    assert code == 1, out + err
+    assert sorted(m.rcpt_tos for m in server.handler.messages) == [["thon03@sontay.example.com"],
+                                                                   ["thon07@sontay.example.com"]]
+    assert "Thư nhắc Thôn 3 không tới được mọi địa chỉ: Máy chủ thư từ chối địa chỉ cu@sontay.example.com (550" in out
+    assert "Đã nhắc Thôn 3 (Có lỗi) qua thon03@sontay.example.com" in out
+    rows = remind_log_path(office / "bao-cao").read_text(encoding="utf-8-sig").splitlines()
+    assert [row.split(",")[1:4] for row in rows[1:]] == [["T03", "Thôn 3", "thon03@sontay.example.com"],
+                                                        ["T07", "Thôn 7", "thon07@sontay.example.com"]]
+
+
 def test_a_malformed_address_among_several_is_a_record_at_its_cell(cli, office, monkeypatch):
     from xlsync.io.plan_source import load_plan_file
 

@@ -195,7 +195,8 @@ def _print_reminders(run, lang: str) -> int:
         unit = reminder.status.unit
         if reminder.problem is not None:
             failed += 1
-            say(text("remind-failed", lang, unit=unit.name, detail=reminder.problem.message(lang)), err=False)
+            key = "remind-partly-refused" if reminder.reminded else "remind-failed"
+            say(text(key, lang, unit=unit.name, detail=reminder.problem.message(lang)), err=False)
         if not reminder.reminded:
             continue
         key = "remind-written" if reminder.eml else "remind-sent"

@@ -1286,6 +1286,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "remind-written": ("(chạy thử) Thư nhắc {unit} ({status}) tới {address}: {path}",
                        "(dry run) Reminder to {unit} ({status}) at {address}: {path}"),
     "remind-failed": ("Chưa nhắc được {unit}: {detail}", "Could not remind {unit}: {detail}"),
+    "remind-partly-refused": ("Thư nhắc {unit} không tới được mọi địa chỉ: {detail}",
+                              "The reminder to {unit} did not reach every address: {detail}"),
     "remind-already-today": ("Đã nhắc hôm nay, không nhắc lại (thêm --force để nhắc): {units}",
                              "Already reminded today, not again (add --force to remind): {units}"),
     "remind-no-address": ("Không có địa chỉ email trong «Đơn vị» của kế hoạch, chưa nhắc: {units}",
