@@ -98,7 +98,8 @@ def outlined_attachments(outline: MessageOutline, fetch: Callable[[list[str]], d
     Each part's MIME header gives its name; only the spreadsheets within the
     limit are downloaded; any other file is named with its size, without data.
     """
-    single = not parse_message(outline.header).is_multipart()  # its only part's header is the message's
+    # A message of one part: that part's header is the message's (a header alone never "is_multipart").
+    single = parse_message(outline.header).get_content_maintype() != "multipart"
     headers = fetch([f"{part.section}.MIME" for part in outline.parts if not (single and part.section == "1")])
     named = []
     for part in outline.parts:
