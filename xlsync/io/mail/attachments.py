@@ -15,9 +15,10 @@ from email import policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from xlsync.io.mail.imap import MessageOutline
+if TYPE_CHECKING:
+    from xlsync.io.mail.imap import MessageOutline
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 DEFAULT_SIZE_LIMIT = 25 * 1024 * 1024  # what common mail services accept for one message
