@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import gspread
@@ -206,6 +207,19 @@ def test_push_into_a_drive_folder_creates_through_drive(fake, client, plan, regi
     assert book.parents == ["0AFolderOfSharedDrive"]
     assert [s.title for s in sorted(book.sheets, key=lambda s: s.index)] == ["Báo cáo", "Hướng dẫn", "_xlsync"]
     assert (book.locale, book.sheet(REPORT).value("B5")) == ("vi_VN", "T02")
+
+
+def test_a_unit_with_two_addresses_is_shared_with_both_once(fake, client, plan, registry):
+    two = replace(plan.units["T01"], email="truongthon.dong@example.org; ketoan.dong@example.org")
+    plan = replace(plan, units={**plan.units, "T01": two})
+
+    first = push(client, plan, "T01", registry)
+    again = push(client, plan, "T01", SheetRegistry(registry.path))
+
+    emails = [p["emailAddress"] for p in fake.spreadsheet(first.spreadsheet_id).permissions if p["role"] == "writer"]
+    assert emails == ["truongthon.dong@example.org", "ketoan.dong@example.org"]
+    assert first.shared_with == again.shared_with == "truongthon.dong@example.org; ketoan.dong@example.org"
+    assert fake.count("drive.permissions.create") == 2  # the second push shares with nobody again
 
 
 def test_push_without_email_is_not_shared_and_says_so(fake, client, plan, registry):
@@ -582,10 +596,11 @@ def test_a_deleted_sheet_is_a_clear_error_without_retries(fake, client):
 
 
 def test_a_refused_share_keeps_the_sheet_and_is_finished_next_time(fake, client, plan, registry):
-    plan.units["T01"] = Unit("T01", "Thôn Đông", "Thôn", "Khối thôn", email="not-an-address")
+    plan.units["T01"] = Unit("T01", "Thôn Đông", "Thôn", "Khối thôn", email="khong-co-tai-khoan@example.org")
+    fake.fail(ANY, 400, times=1, kinds={"drive.permissions.create"}, reason="invalidSharingRequest")
     with pytest.raises(CannotRun) as failed:
         push(client, plan, "T01", registry)
-    assert failed.value.code == "gsheet-share-failed" and "not-an-address" in failed.value.message_vi
+    assert failed.value.code == "gsheet-share-failed" and "khong-co-tai-khoan@example.org" in failed.value.message_vi
     key = registry.get("T01").spreadsheet_id
     plan.units["T01"] = Unit("T01", "Thôn Đông", "Thôn", "Khối thôn", email="dong@example.org")
 

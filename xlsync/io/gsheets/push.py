@@ -16,7 +16,7 @@ from gspread.utils import MimeType
 
 from xlsync.core.issues import CannotRun, Issue, make_issue
 from xlsync.core.messages import text
-from xlsync.core.plan import Plan, Unit
+from xlsync.core.plan import Plan, Unit, split_addresses
 from xlsync.core.template import META_SHEET, ReportLayout, report_layout
 from xlsync.core.text import label_key
 from xlsync.io.gsheets.client import call_api
@@ -47,7 +47,7 @@ def push_report(
     policy: RetryPolicy = DEFAULT_RETRY,
     now: datetime | None = None,
 ) -> PushedSheet:
-    """Make the unit's report spreadsheet, share it with ``unit.email`` and register its ID.
+    """Make the unit's report spreadsheet, share it with each address of ``unit.emails`` and register its ID.
 
     A unit whose registered spreadsheet still exists is left untouched (only
     a missing share is added), so re-running never duplicates a sheet nor
@@ -69,10 +69,14 @@ def push_report(
         body = {"requests": setup_requests(layout)}
         call_api(lambda: client.http_client.batch_update(key, body),
                  client=client, spreadsheet=label, policy=policy)
-    if share and unit.email and label_key(entry.shared_with) != label_key(unit.email):
-        _share(client, key, unit, layout.period, policy)
-        entry = entry.shared(unit.email)
-        registry.put(entry)
+    if share:
+        shared = split_addresses(entry.shared_with)
+        for address in unit.emails:
+            if label_key(address) not in {label_key(done) for done in shared}:
+                _share(client, key, unit, address, layout.period, policy)
+                shared.append(address)
+                entry = entry.shared("; ".join(shared))
+                registry.put(entry)  # each share as it is made: a refusal further on loses none of them
     return PushedSheet(unit.code, key, entry.url or sheet_url(key), created, entry.shared_with)
 
 
@@ -98,7 +102,7 @@ def push_reports(
             issues.append(err.as_issue(file=_label(unit)))
             continue
         pushed.append(result)
-        if share and not unit.email:
+        if share and not unit.emails:
             issues.append(make_issue("gsheet-no-email", file=source_name(result.spreadsheet_id),
                                      unit=unit.code, name=unit.name, url=result.url))
     return pushed, issues
@@ -143,15 +147,15 @@ def _create(client: gspread.Client, layout: ReportLayout, folder_id: str | None,
     return str(response.json()["spreadsheetId"])
 
 
-def _share(client: gspread.Client, key: str, unit: Unit, period: str, policy: RetryPolicy) -> None:
+def _share(client: gspread.Client, key: str, unit: Unit, address: str, period: str, policy: RetryPolicy) -> None:
     message = text("gsheet-share-message", "vi", period=period, unit=unit.name)
     try:
-        call_api(lambda: client.http_client.insert_permission(key, unit.email, perm_type="user", role="writer",
+        call_api(lambda: client.http_client.insert_permission(key, address, perm_type="user", role="writer",
                                                               notify=True, email_message=message),
                  client=client, spreadsheet=_label(unit), policy=policy)
     except CannotRun as err:
         if err.code != "gsheet-rejected":
             raise
         # A 400 here is nearly always the address itself (not a Google account, a typo).
-        raise CannotRun("gsheet-share-failed", spreadsheet=_label(unit), email=unit.email,
+        raise CannotRun("gsheet-share-failed", spreadsheet=_label(unit), email=address,
                         status=err.params.get("status", ""), detail=err.params.get("detail", "")) from None
