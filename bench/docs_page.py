@@ -81,7 +81,7 @@ def _cpu_section(rows: list[dict]) -> list[str]:
         return []
     return ["CPU seconds, user + system of the whole process tree (median of the same runs): other work on the "
             "machine inflates them far less than wall time, so they are the figures to compare on a busy machine. "
-            "xlsync's are the sum over its processes, which run at the same time from 300 reports on.", "",
+            "xlsync's are the sum over its processes, which run at the same time from 30 reports on (the «xlsync processes» column).", "",
             *lines, ""]
 
 
