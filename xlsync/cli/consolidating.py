@@ -102,7 +102,8 @@ def demo(folder: str, seed: int, quiet: bool, lang: str | None) -> int:
     the previous year, the first six months and the year (vi-du-*.xlsx,
     marked «Ví dụ») and their history workbook dien-bien.xlsx, with the
     table of the year against the previous one; and the review report,
-    the commendation proposal and the decision as Word files in van-ban/.
+    the commendation proposal and the decision in van-ban/ (Word, and PDF
+    when LibreOffice is installed).
     """
     from xlsync.cli.render import print_consolidation, progress
     from xlsync.jobs.demo import run_demo

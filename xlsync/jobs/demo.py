@@ -9,7 +9,7 @@ scoring, so the master also holds «Chấm điểm» and «Xếp hạng».  Last
 history: example masters of the year before and of the first six months
 (synthetic, marked «Ví dụ»; a village that merged into another in the year),
 and the history workbook of the three masters; and the documents the office
-signs (review report, proposal, decision) as Word files in ``van-ban/``.
+signs (review report, proposal, decision) in ``van-ban/``, as PDF too when LibreOffice is installed.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def run_demo(folder: str | Path, seed: int = 2024, progress: Progress | None = N
     if plan.criteria:
         scoring = score_demo_blocks(folder, plan, result, master, seed)
     history = history_demo(folder, plan, seed)
-    # Word files only: a PDF costs LibreOffice's start-up, and `xlsync documents --pdf` makes one when asked.
-    documents = write_documents_beside(master, plan, pdf=False) if scoring is not None else None
+    # PDF too when LibreOffice is installed, as the «Văn bản» button does; without it the Word files suffice.
+    documents = write_documents_beside(master, plan) if scoring is not None else None
     return DemoRun(folder, master, result, feedback, scoring, folder / SCORE_FOLDER, history, folder / HISTORY_NAME,
                    documents)
 
