@@ -155,6 +155,18 @@ def test_a_plan_read_once_comes_back_equal_without_reading_it(cache, plan_file, 
     assert kept.plan.source == str(plan_file)
 
 
+def test_the_excel_buttons_keep_the_plan_between_clicks(cache, plan_file, monkeypatch):
+    from xlsync.excel.target import plan_for
+
+    named, near = {"plan_path": str(plan_file)}, {}
+    first = (plan_for(named, None), plan_for(near, plan_file.parent), plan_for(near, None))
+    refuse_to_read(monkeypatch)
+    again = (plan_for(named, None), plan_for(near, plan_file.parent), plan_for(near, None))
+
+    assert [loaded.origin for loaded in again] == ["option", "folder", "bundled"]
+    assert [loaded.plan for loaded in again] == [loaded.plan for loaded in first]
+
+
 def test_the_bundled_plan_is_kept_too(cache, bundled, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no working folder plan here
     resolve_plan(None)

@@ -21,7 +21,7 @@ from xlsync.core.sheets import Sheet, WorkbookData
 from xlsync.core.template import META_SHEET
 from xlsync.excel.book_data import sheet_rows
 from xlsync.excel.control import find_sheet
-from xlsync.io.plan_source import LoadedPlan, find_folder_plan, load_bundled_plan, load_plan_file
+from xlsync.io.plan_source import LoadedPlan, find_folder_plan, remembered_bundled_plan, remembered_plan_file
 from xlsync.workbook import layout
 
 PERSONAL_MACRO_BOOK = "personal."  # PERSONAL.XLSB, Excel's hidden macro store
@@ -112,18 +112,17 @@ def book_folder(book: xw.Book) -> Path | None:
 
 def plan_for(settings: dict[str, str], near: Path | None) -> LoadedPlan:
     """The plan named on «Cài đặt»; else the plan of the working folder around
-    ``near`` (as ``xlsync init`` lays it out); else the bundled example."""
+    ``near`` (as ``xlsync init`` lays it out); else the bundled example.  Kept between clicks as
+    between commands (:mod:`xlsync.io.plan_cache`): an unchanged plan is not read again."""
     named = settings.get("plan_path")
     if named:
         if not Path(named).is_file():
             raise CannotRun("file-not-found", file=named)
-        return load_plan_file(named)
+        return remembered_plan_file(named, "option")
     folder_plan = find_folder_plan(near) if near is not None else None
     if folder_plan is not None:
-        loaded = load_plan_file(folder_plan)
-        loaded.origin = "folder"
-        return loaded
-    return load_bundled_plan()
+        return remembered_plan_file(folder_plan, "folder")
+    return remembered_bundled_plan()
 
 
 def required_setting(settings: dict[str, str], key: str) -> str:

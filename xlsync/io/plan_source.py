@@ -136,6 +136,11 @@ def resolve_plan(option: str | Path | None) -> LoadedPlan:
     folder_plan = find_folder_plan()
     if folder_plan is not None:
         return remembered_plan_file(folder_plan, "folder")
+    return remembered_bundled_plan()
+
+
+def remembered_bundled_plan() -> LoadedPlan:
+    """:func:`load_bundled_plan` through the cache."""
     texts = bundled_texts()
     content = "\0".join(f"{name}\0{text}" for name, text in texts.items()).encode("utf-8", "surrogatepass")
     plan, issues = remembered(BUNDLED_NAME, content, lambda: read_plan(tables_workbook(texts)))
