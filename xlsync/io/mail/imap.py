@@ -24,13 +24,13 @@ from typing import Iterator, Literal, Mapping
 
 from xlsync.core.issues import CannotRun
 from xlsync.io.mail.imap_structure import PartOutline, fetch_items, leaf_parts, parse_response, response_bytes
-from xlsync.io.mail.settings import keyring_password, values_from_env
+from xlsync.io.mail.settings import connection_mode, keyring_password, typed_port, values_from_env
 
 logger = logging.getLogger(__name__)
 
 ImapSecurity = Literal["ssl", "starttls", "none"]
-IMAP_SECURITY_MODES: tuple[str, ...] = ("ssl", "starttls", "none")
 IMAP_DEFAULT_PORTS: dict[str, int] = {"ssl": 993, "starttls": 143, "none": 143}
+IMAP_SECURITY_MODES: tuple[str, ...] = tuple(IMAP_DEFAULT_PORTS)
 IMAP_KEYRING_SERVICE = "xlsync-imap"
 
 # ImapSettings field → environment variable.
@@ -59,13 +59,9 @@ class ImapSettings:
     cafile: str = ""
 
     def __post_init__(self) -> None:
-        security = str(self.security).strip().lower()
-        if security not in IMAP_SECURITY_MODES:
-            raise CannotRun("imap-setting-invalid", value=self.security, variable=IMAP_ENV_VARIABLES["security"])
+        security, port = connection_mode(self.security, self.port, IMAP_DEFAULT_PORTS, IMAP_ENV_VARIABLES,
+                                         security_code="imap-setting-invalid", port_code="imap-setting-invalid")
         object.__setattr__(self, "security", security)
-        port = self.port or IMAP_DEFAULT_PORTS[security]
-        if not 0 < port < 65536:
-            raise CannotRun("imap-setting-invalid", value=self.port, variable=IMAP_ENV_VARIABLES["port"])
         object.__setattr__(self, "port", port)
         object.__setattr__(self, "folder", self.folder or "INBOX")
 
@@ -84,11 +80,8 @@ class ImapSettings:
         for name in ("host", "user"):
             if not values.get(name):
                 raise CannotRun("imap-setting-missing", variable=IMAP_ENV_VARIABLES[name])
-        try:
-            values["port"] = int(str(values.get("port", 0)).strip() or 0)
-        except ValueError:
-            raise CannotRun("imap-setting-invalid", value=values["port"],
-                            variable=IMAP_ENV_VARIABLES["port"]) from None
+        values["port"] = typed_port(values.get("port", 0), code="imap-setting-invalid",
+                                    variable=IMAP_ENV_VARIABLES["port"])
         if not values.get("password"):
             values["password"] = keyring_password(str(values["user"]), IMAP_KEYRING_SERVICE) or ""
             if not values["password"]:

@@ -16,8 +16,8 @@ from xlsync.io.mail.message import ADDR_SPEC, mailbox
 logger = logging.getLogger(__name__)
 
 Security = Literal["starttls", "ssl", "none"]
-SECURITY_MODES: tuple[str, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
+SECURITY_MODES: tuple[str, ...] = tuple(DEFAULT_PORTS)
 KEYRING_SERVICE = "xlsync-smtp"
 
 # SmtpSettings field → environment variable.
@@ -50,13 +50,9 @@ class SmtpSettings:
     cafile: str = ""
 
     def __post_init__(self) -> None:
-        security = str(self.security).strip().lower()
-        if security not in SECURITY_MODES:
-            raise CannotRun("smtp-security-invalid", value=self.security, variable=ENV_VARIABLES["security"])
+        security, port = connection_mode(self.security, self.port, DEFAULT_PORTS, ENV_VARIABLES,
+                                         security_code="smtp-security-invalid", port_code="smtp-port-invalid")
         object.__setattr__(self, "security", security)
-        port = self.port or DEFAULT_PORTS[security]
-        if not 0 < port < 65536:
-            raise CannotRun("smtp-port-invalid", value=self.port, variable=ENV_VARIABLES["port"])
         object.__setattr__(self, "port", port)
         object.__setattr__(self, "timeout", float(self.timeout))
 
@@ -81,7 +77,7 @@ class SmtpSettings:
 
         if not values.get("host"):
             raise CannotRun("smtp-setting-missing", variable=ENV_VARIABLES["host"])
-        values["port"] = _parse_port(values.get("port", 0))
+        values["port"] = typed_port(values.get("port", 0), code="smtp-port-invalid", variable=ENV_VARIABLES["port"])
         user = str(values.get("user", ""))
         if not values.get("mail_from"):
             if not ADDR_SPEC.fullmatch(user):
@@ -124,8 +120,22 @@ def keyring_password(user: str, service: str = KEYRING_SERVICE) -> str | None:
         return None
 
 
-def _parse_port(value: object) -> int:
+def typed_port(value: object, *, code: str, variable: str) -> int:
+    """A port as typed in ``variable`` or an option (blank: 0, the usual one); not a number → ``code``."""
     try:
         return int(str(value).strip() or 0)
     except ValueError:
-        raise CannotRun("smtp-port-invalid", value=value, variable=ENV_VARIABLES["port"]) from None
+        raise CannotRun(code, value=value, variable=variable) from None
+
+
+def connection_mode(security: object, port: int, default_ports: Mapping[str, int], variables: Mapping[str, str], *,
+                    security_code: str, port_code: str) -> tuple[str, int]:
+    """The security mode (one of ``default_ports``, any case) and the port (0: the mode's usual one), checked;
+    a wrong one is ``security_code`` / ``port_code`` naming its variable in ``variables``."""
+    mode = str(security).strip().lower()
+    if mode not in default_ports:
+        raise CannotRun(security_code, value=security, variable=variables["security"])
+    chosen = port or default_ports[mode]
+    if not 0 < chosen < 65536:
+        raise CannotRun(port_code, value=port, variable=variables["port"])
+    return mode, chosen
