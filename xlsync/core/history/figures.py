@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xlsync.core.issues import Issue, make_issue
-from xlsync.core.master.contents import BY_UNIT_CODES, BY_UNIT_LABELS, BY_UNIT_TOTAL, MasterSheets
+from xlsync.core.master.contents import BY_UNIT_LABELS, BY_UNIT_TOTAL, MasterSheets, figure_header
 from xlsync.core.master.tables import ACTUAL, CODE, COMPARISON, GROUP, NAME, TARGET, UNIT, UNIT_CODE
 from xlsync.core.numbers import parse_number, parse_pass_fail
 from xlsync.core.report import read_metadata
 from xlsync.core.sheets import Cell, Sheet, WorkbookData
-from xlsync.core.tables import find_header, locate_table
+from xlsync.core.tables import locate_table
 from xlsync.core.text import is_blank, label_key, normalize_text
 
 Figure = float | bool | None
@@ -99,12 +99,7 @@ def _summary(sheet: Sheet, master: MasterFigures) -> dict[str, IndicatorFigure]:
 
 def _unit_figures(sheet: Sheet, master: MasterFigures) -> None:
     """Each unit's row of figures under the header of codes («Mã số liệu»), up to the next table."""
-    header_row, cols = find_header(sheet, BY_UNIT_LABELS)
-    if header_row < 0 or BY_UNIT_LABELS[0] not in cols:
-        return
-    codes_label = label_key(BY_UNIT_CODES)
-    code_row = next((r for r in range(header_row + 1, min(header_row + 4, len(sheet.rows)))
-                     if any(label_key(v) == codes_label for v in sheet.rows[r] if isinstance(v, str))), None)
+    cols, code_row = figure_header(sheet)
     if code_row is None:
         return
     key_col, name_col = cols[BY_UNIT_LABELS[0]], cols.get(BY_UNIT_LABELS[1])

@@ -200,6 +200,18 @@ class FigureTable:
         return (min(rows), max(rows)) if rows else None
 
 
+def figure_header(sheet: Sheet) -> tuple[dict[str, int], int | None]:
+    """The header of «Theo đơn vị»'s figure table: the columns of its labels («Mã đơn vị», «Tên đơn vị»)
+    and the row of element codes («Mã số liệu», within the three rows below); None without one."""
+    header_row, cols = find_header(sheet, BY_UNIT_LABELS)
+    if BY_UNIT_LABELS[0] not in cols:
+        return cols, None
+    codes_label = label_key(BY_UNIT_CODES)
+    code_row = next((r for r in range(header_row + 1, min(header_row + 4, len(sheet.rows)))
+                     if any(isinstance(v, str) and label_key(v) == codes_label for v in sheet.rows[r])), None)
+    return cols, code_row
+
+
 def figure_table(sheet: Sheet, plan: Plan, file: str = "") -> tuple[FigureTable | None, list[Issue]]:
     """The figure table of «Theo đơn vị», found by its labels; a missing label is a record.
 
@@ -207,15 +219,12 @@ def figure_table(sheet: Sheet, plan: Plan, file: str = "") -> tuple[FigureTable 
     the next table's header (the targets assigned to units, also headed
     «Mã đơn vị»); blank rows and other text in between are passed over.
     """
-    header_row, cols = find_header(sheet, BY_UNIT_LABELS)
+    cols, code_row = figure_header(sheet)
     issues = [make_issue("missing-label", file=file, sheet=sheet.name, label=label)
               for label in BY_UNIT_LABELS if label not in cols]
-    if header_row < 0 or BY_UNIT_LABELS[0] not in cols:
+    if BY_UNIT_LABELS[0] not in cols:
         return None, issues
     key_col = cols[BY_UNIT_LABELS[0]]
-    codes_label = label_key(BY_UNIT_CODES)
-    code_row = next((r for r in range(header_row + 1, min(header_row + 4, len(sheet.rows)))
-                     if any(isinstance(v, str) and label_key(v) == codes_label for v in sheet.rows[r])), None)
     if code_row is None:
         return None, [*issues, make_issue("missing-label", file=file, sheet=sheet.name, label=BY_UNIT_CODES)]
     element_cols: dict[str, int] = {}
