@@ -14,6 +14,8 @@ from typing import Any, Sequence
 from xlsync.core.text import is_blank, label_key
 
 Cell = Any  # str | int | float | bool | datetime | None
+# A source read from Google Sheets is named «gsheet:<spreadsheet id>» (xlsync.io.gsheets.names makes the names).
+GOOGLE_SHEET_PREFIX = "gsheet:"
 
 
 def column_letter(col: int) -> str:
@@ -39,6 +41,7 @@ def parse_address(address: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + (ord(ch) - 64)
     return int(digits) - 1, col - 1
+
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from xlsync.core.consolidate import Source, Status, UnitStatus
+from xlsync.core.sheets import GOOGLE_SHEET_PREFIX
 
 
 class Timeliness(StrEnum):
@@ -36,7 +37,6 @@ class TimeBasis(StrEnum):
 
 
 MODIFIED = "modified"  # Source.metadata: the last change, ISO 8601 with the local offset
-GOOGLE_SHEET_PREFIX = "gsheet:"  # how a Google Sheet source is named (xlsync.io.gsheets.names.SOURCE_PREFIX)
 
 
 # Columns «Tiến độ nộp» adds after its own, in this order.

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from xlsync.core.issues import CannotRun
+from xlsync.core.sheets import GOOGLE_SHEET_PREFIX
 
-SOURCE_PREFIX = "gsheet:"
+SOURCE_PREFIX = GOOGLE_SHEET_PREFIX
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
