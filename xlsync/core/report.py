@@ -78,38 +78,35 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     issues += _read_heading(sheet, report, plan, file)
     issues += _check_plan(report, plan, file)
 
-    elements: dict[str, DataElement | None] = {}  # each code looked up once
-
-    def element_of(code: str) -> DataElement | None:
-        if code not in elements:
-            elements[code] = _element(plan, code)
-        return elements[code]
-
-    table, found = locate_report_table(sheet, report.period or plan.info.period,
-                                       lambda code: element_of(code) is not None, file=file)
+    lookups = _lookups(plan)
+    table, found = locate_report_table(sheet, report.period or plan.info.period, lookups.is_known, file=file)
     issues += found
     if table is None:
         return report, issues
 
-    expected = {e.code: e for e in plan.elements_for(report.unit)} if report.unit else {}
+    expected = lookups.expected(report.unit) if report.unit else {}
     value_col = table.columns[ReportLabels.VALUE]
     value_letter = column_letter(value_col)
     first_seen: dict[str, int] = {}  # element code → its row
     for row in table:
         cells = row.values
-        code = cells.get(ReportLabels.CODE)  # normalised by the table
-        element = element_of(code)
+        code = cells[ReportLabels.CODE]  # normalised by the table
+        element = lookups.element(code)
         problem = _row_problem(element, row.row, table, first_seen, expected, report.unit)
         if problem is not None:
             issues.append(make_issue(problem[0], file=file, sheet=sheet.name,
                                      cell=table.address(row.row, ReportLabels.CODE), value=code, **problem[1]))
             continue
         value_cell = f"{value_letter}{row.row + 1}"
-        value, found = _read_value(sheet, (row.row, value_col), value_cell, element, file)
-        issues += found
-        report.values[element.code] = ReportValue(element, cells.get(ReportLabels.VALUE), value, value_cell)
-        note = normalize_text(cells.get(ReportLabels.NOTE))
-        if note:
+        raw = cells[ReportLabels.VALUE]
+        if type(raw) is float and element.kind in _PLAIN_NUMBERS and math.isfinite(raw):
+            value = raw  # the common case, as read_cell reads it, without building a reading
+        else:
+            value, found = _read_value(sheet, raw, (row.row, value_col), value_cell, element, file)
+            issues += found
+        report.values[element.code] = ReportValue(element, raw, value, value_cell)
+        note = cells[ReportLabels.NOTE]
+        if note is not None and (note := normalize_text(note)):
             report.notes[element.code] = note
 
     for code, element in expected.items():
@@ -136,29 +133,66 @@ def _row_problem(
     return None
 
 
-def _element(plan: Plan, code: str) -> DataElement | None:
-    element = plan.elements.get(code)
-    if element is None and code:
-        key = label_key(code)
-        element = next((e for e in plan.elements.values() if label_key(e.code) == key), None)
-    return element
+class _Lookups:
+    """What reading a report looks up in the plan's data elements, prepared once for the whole run.
+
+    A code is the plan's as written, else the first element whose code differs
+    only in case or spacing; a unit reports the elements of its type.
+    """
+
+    __slots__ = ("elements", "count", "_by_key", "_by_type")
+
+    def __init__(self, elements: dict[str, DataElement]) -> None:
+        self.elements = elements  # held, so its identity cannot pass to another table
+        self.count = len(elements)
+        self._by_key: dict[str, DataElement] = {}
+        for element in elements.values():
+            self._by_key.setdefault(label_key(element.code), element)
+        self._by_type: dict[str, dict[str, DataElement]] = {}
+
+    def element(self, code: str) -> DataElement | None:
+        element = self.elements.get(code)
+        if element is None and code:
+            element = self._by_key.get(label_key(code))
+        return element
+
+    def is_known(self, code: str) -> bool:
+        return self.element(code) is not None
+
+    def expected(self, unit: Unit) -> dict[str, DataElement]:
+        """The elements a unit of this type reports, by code, in plan order (as :meth:`Plan.elements_for`)."""
+        if unit.type not in self._by_type:
+            self._by_type[unit.type] = {e.code: e for e in self.elements.values() if e.is_reported_by(unit.type)}
+        return self._by_type[unit.type]
+
+
+_last_lookups: list[_Lookups] = []
+
+
+def _lookups(plan: Plan) -> _Lookups:
+    """The lookups of ``plan``'s element table, made again only when the table is another one.
+
+    The plan's tables are replaced, not edited, once read (as :attr:`Plan.fingerprint` assumes); the
+    length is checked too.  Preparing them once saves each report a search per code and per unit type.
+    """
+    last = _last_lookups[0] if _last_lookups else None
+    if last is None or last.elements is not plan.elements or last.count != len(plan.elements):
+        _last_lookups[:] = [last := _Lookups(plan.elements)]
+    return last
 
 
 _PLAIN_NUMBERS = frozenset({Kind.INTEGER, Kind.DECIMAL})
 
 
 def _read_value(
-    sheet: Sheet, position: tuple[int, int], cell: str, element: DataElement, file: str
+    sheet: Sheet, raw: object, position: tuple[int, int], cell: str, element: DataElement, file: str
 ) -> tuple[float | bool | None, list[Issue]]:
-    """One value cell: its value, and what is worth saying about it.
+    """One value cell (``raw`` at ``position``): its value, and what is worth saying about it.
 
     A number in a %-formatted cell of a rate was typed as «64,8%» (Excel keeps
     0.648): it is 64,8.  A blank that hides a formula says so, rather than
     «not entered».
     """
-    raw = sheet.cell(*position)
-    if type(raw) is float and element.kind in _PLAIN_NUMBERS and math.isfinite(raw):
-        return raw, []  # the common case, as read_cell reads it, without building a reading
     reading = read_cell(raw, element.kind)
     if reading.status == "ok" and element.kind is not Kind.PERCENT:
         return reading.value, []

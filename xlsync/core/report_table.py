@@ -240,19 +240,18 @@ def _read_rows(sheet: Sheet, table: Table, first: int, is_known_code: Callable[[
                  if _is_coded(_code_text(sheet.cell(r, code_col)), is_known_code)), first - 1)
     where = {"file": table.file, "sheet": table.sheet}
     issues: list[Issue] = []
-    widest = max(cols.values()) + 1
     for r in range(first, last + 1):
         line = sheet.rows[r]
-        if len(line) < widest:
-            line = line + [None] * (widest - len(line))
-        values = {label: line[col] for label, col in cols.items()}
-        code, raw = _code_text(values[L.CODE]), values[L.VALUE]
+        width = len(line)
+        code = _code_text(line[code_col] if code_col < width else None)
+        raw = line[value_col] if value_col < width else None
         if code and (not is_blank(raw) or _is_coded(code, is_known_code)):
+            values = {label: line[col] if col < width else None for label, col in cols.items()}
             values[L.CODE] = code
             table.rows.append(TableRow(row=r, values=values))
         elif not code and not is_blank(raw):
             issues.append(make_issue("unexpected-value", **where, cell=table.address(r, L.VALUE), value=raw))
-        elif table.rows and all(is_blank(v) for v in values.values()):
+        elif table.rows and all(is_blank(line[col]) for col in cols.values() if col < width):
             # A data row above, and the table ends at a coded row below.
             issues.append(make_issue("blank-row", **where, row=r + 1))
     for r in range(last + 1, len(sheet.rows)):  # the form's foot: only a figure there is worth a word
