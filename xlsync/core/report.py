@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import Kind, Reading, format_number, percent_shown, read_cell
 from xlsync.core.plan import DataElement, Plan, Unit
-from xlsync.core.report_table import locate_report_table
+from xlsync.core.report_table import ReportTable, locate_report_table
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address, column_letter
-from xlsync.core.tables import Table
 from xlsync.core.text import is_blank, label_key, normalize_text
 from xlsync.core.template import META_SHEET, REPORT_SHEET, MetaKeys, ReportLabels
 
@@ -86,26 +85,27 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
 
     expected = lookups.expected(report.unit) if report.unit else {}
     value_col = table.columns[ReportLabels.VALUE]
+    note_col = table.columns[ReportLabels.NOTE]
     value_letter = column_letter(value_col)
     first_seen: dict[str, int] = {}  # element code → its row
-    for row in table:
-        cells = row.values
-        code = cells[ReportLabels.CODE]  # normalised by the table
+    readable = expected if report.unit else lookups.elements  # a row of another code is a record
+    for row, code, cells in table.rows:
         element = lookups.element(code)
-        problem = _row_problem(element, row.row, table, first_seen, expected, report.unit)
-        if problem is not None:
+        if element is not None and element.code in readable and element.code not in first_seen:
+            first_seen[element.code] = row  # the common case, which _row_problem would pass
+        elif (problem := _row_problem(element, row, table, first_seen, expected, report.unit)) is not None:
             issues.append(make_issue(problem[0], file=file, sheet=sheet.name,
-                                     cell=table.address(row.row, ReportLabels.CODE), value=code, **problem[1]))
+                                     cell=table.address(row, ReportLabels.CODE), value=code, **problem[1]))
             continue
-        value_cell = f"{value_letter}{row.row + 1}"
-        raw = cells[ReportLabels.VALUE]
+        value_cell = f"{value_letter}{row + 1}"
+        raw = cells[value_col] if value_col < len(cells) else None
         if type(raw) is float and element.kind in _PLAIN_NUMBERS and math.isfinite(raw):
             value = raw  # the common case, as read_cell reads it, without building a reading
         else:
-            value, found = _read_value(sheet, raw, (row.row, value_col), value_cell, element, file)
+            value, found = _read_value(sheet, raw, (row, value_col), value_cell, element, file)
             issues += found
         report.values[element.code] = ReportValue(element, raw, value, value_cell)
-        note = cells[ReportLabels.NOTE]
+        note = cells[note_col] if note_col < len(cells) else None
         if note is not None and (note := normalize_text(note)):
             report.notes[element.code] = note
 
@@ -116,7 +116,7 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
 
 
 def _row_problem(
-    element: DataElement | None, row: int, table: Table, first_seen: dict[str, int],
+    element: DataElement | None, row: int, table: ReportTable, first_seen: dict[str, int],
     expected: dict[str, DataElement], unit: Unit | None,
 ) -> tuple[str, dict[str, str]] | None:
     """Why a data row is not read: an unknown code, a repeated one, or one the unit does not report.

@@ -56,10 +56,8 @@ from typing import Callable
 
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.numbers import parse_number
-from xlsync.core.sheets import Sheet, column_letter
-from xlsync.core.tables import (
-    HeaderBand, Table, TableRow, find_header, header_band, is_column_number_row, labels_in_row,
-)
+from xlsync.core.sheets import Cell, Sheet, column_letter
+from xlsync.core.tables import HeaderBand, Table, find_header, header_band, is_column_number_row, labels_in_row
 from xlsync.core.template import ReportLabels
 from xlsync.core.text import is_blank, label_key, normalize_text
 
@@ -78,6 +76,15 @@ _ESTIMATE = re.compile(r"ước\b")
 
 _CODE_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 _HEADING_MARK = re.compile(r"(?:[IVX]+|[A-Z])\.?", re.IGNORECASE)
+
+
+# A data row: its 0-based sheet row, its Mã text normalised, and the sheet's cells of that row as read
+# (possibly shorter than the table).  A plain tuple: a province run reads two hundred thousand of them.
+DataRow = tuple[int, str, list[Cell]]
+
+
+# The figures table of a report sheet: each label's column (all of :attr:`ReportLabels.HEADER`), its data rows.
+ReportTable = Table[DataRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +109,7 @@ class Candidate:
 
 def locate_report_table(
     sheet: Sheet, period: str, is_known_code: Callable[[str], bool], *, file: str = ""
-) -> tuple[Table | None, list[Issue]]:
+) -> tuple[ReportTable | None, list[Issue]]:
     """The report's table (columns Mã, Nội dung, Đơn vị tính, Số liệu, Ghi chú) and what its layout says.
 
     Its rows are the data rows, the Mã text normalised.  None when a label is
@@ -120,20 +127,36 @@ def locate_report_table(
             for label, col in labels_in_row(sheet.rows[row], wanted).items():
                 columns.setdefault(label, col)
 
-    candidates = _candidates(band, columns)
-    missing = [label for label in L.HEADER if label not in columns and (label != L.VALUE or not candidates)]
-    if missing:
-        return None, [make_issue("missing-label", **where, label=label) for label in missing]
-    value_col, issues = _choose(candidates, period, where)
+    value_col, records = _value_column(band.rows, tuple(band.words.items()), tuple(columns.items()), period)
+    issues = [make_issue(code, **where, **fields) for code, fields in records]
     if value_col is None:
         return None, issues
     columns[L.VALUE] = value_col
-    table = Table(file=file, sheet=sheet.name, header_row=band.last_row, columns=columns)
+    table: ReportTable = Table(file=file, sheet=sheet.name, header_row=band.last_row, columns=columns)
     issues += _read_rows(sheet, table, _first_data_row(sheet, band.last_row + 1), is_known_code)
     return table, issues
 
 
 # --- the value column -----------------------------------------------------
+
+# A record's code and fields, without its place (file, sheet), which the caller adds.
+Record = tuple[str, dict[str, object]]
+
+
+@functools.lru_cache(maxsize=256)  # every report of a run has the same header: chosen once, not per report
+def _value_column(
+    band_rows: tuple[int, ...], words: tuple[tuple[int, tuple[tuple[int, str], ...]], ...],
+    columns: tuple[tuple[str, int], ...], period: str,
+) -> tuple[int | None, tuple[Record, ...]]:
+    """The column of figures under the header (``band_rows`` and their ``words``, the labels' ``columns``),
+    and the records saying how it was chosen; None with the records when a label is missing or no column is
+    the figures."""
+    labelled = dict(columns)
+    candidates = _candidates(HeaderBand(band_rows, dict(words)), labelled)
+    missing = [label for label in L.HEADER if label not in labelled and (label != L.VALUE or not candidates)]
+    if missing:
+        return None, tuple(("missing-label", {"label": label}) for label in missing)
+    return _choose(candidates, period)
 
 
 def _candidates(band: HeaderBand, columns: dict[str, int]) -> list[Candidate]:
@@ -155,28 +178,27 @@ def _is_figure_header(key: str) -> bool:
                 or _TARGET.match(key))
 
 
-def _choose(candidates: list[Candidate], period: str, where: dict[str, str]) -> tuple[int | None, list[Issue]]:
+def _choose(candidates: list[Candidate], period: str) -> tuple[int | None, tuple[Record, ...]]:
     figures = [c for c in candidates if not c.starts_with(_TARGET)]
     if not figures:  # only targets: no column of figures at all
-        return None, [make_issue("missing-label", **where, label=L.VALUE)]
+        return None, (("missing-label", {"label": L.VALUE}),)
     chosen = figures[0] if len(figures) == 1 else None
     if chosen is not None and _names_other_year(chosen, period):
         # The only figures column is last year's: reading it would be silently wrong.
-        return None, [make_issue("value-column-other-period", **where, cell=chosen.cell,
-                                 column=column_letter(chosen.col), header=chosen.header, period=period)]
+        return None, (("value-column-other-period", {"cell": chosen.cell, "column": column_letter(chosen.col),
+                                                     "header": chosen.header, "period": period}),)
     if chosen is None:
         naming = [c for c in figures if _names_period(c, period)]
         saying = [c for c in (naming if len(naming) > 1 else figures) if c.starts_with(_ACTUAL)]
         chosen = naming[0] if len(naming) == 1 else saying[0] if len(saying) == 1 else None
     if chosen is None:
         columns = ", ".join(c.named for c in figures)
-        return None, [make_issue("ambiguous-value-column", **where, cell=figures[0].cell, columns=columns,
-                                 period=period)]
+        return None, (("ambiguous-value-column", {"cell": figures[0].cell, "columns": columns, "period": period}),)
     if len(candidates) == 1:
-        return chosen.col, []
+        return chosen.col, ()
     others = ", ".join(c.named for c in candidates if c is not chosen)
-    return chosen.col, [make_issue("value-column-chosen", **where, cell=chosen.cell,
-                                   column=column_letter(chosen.col), header=chosen.header, others=others)]
+    return chosen.col, (("value-column-chosen", {"cell": chosen.cell, "column": column_letter(chosen.col),
+                                                 "header": chosen.header, "others": others}),)
 
 
 def _names_period(candidate: Candidate, period: str) -> bool:
@@ -233,7 +255,7 @@ def _is_coded(code: str, is_known_code: Callable[[str], bool]) -> bool:
 _code_text = functools.lru_cache(maxsize=8192, typed=True)(normalize_text)
 
 
-def _read_rows(sheet: Sheet, table: Table, first: int, is_known_code: Callable[[str], bool]) -> list[Issue]:
+def _read_rows(sheet: Sheet, table: ReportTable, first: int, is_known_code: Callable[[str], bool]) -> list[Issue]:
     cols = table.columns
     code_col, value_col = cols[L.CODE], cols[L.VALUE]
     last = next((r for r in range(len(sheet.rows) - 1, first - 1, -1)
@@ -245,11 +267,10 @@ def _read_rows(sheet: Sheet, table: Table, first: int, is_known_code: Callable[[
         width = len(line)
         code = _code_text(line[code_col] if code_col < width else None)
         raw = line[value_col] if value_col < width else None
-        if code and (not is_blank(raw) or _is_coded(code, is_known_code)):
-            values = {label: line[col] if col < width else None for label, col in cols.items()}
-            values[L.CODE] = code
-            table.rows.append(TableRow(row=r, values=values))
-        elif not code and not is_blank(raw):
+        has_value = raw is not None and not (isinstance(raw, str) and not raw.strip())  # not is_blank(raw), inline
+        if code and (has_value or _is_coded(code, is_known_code)):
+            table.rows.append((r, code, line))
+        elif not code and has_value:
             issues.append(make_issue("unexpected-value", **where, cell=table.address(r, L.VALUE), value=raw))
         elif table.rows and all(is_blank(line[col]) for col in cols.values() if col < width):
             # A data row above, and the table ends at a coded row below.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Generic, Iterator, Sequence, TypeVar
 
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.sheets import Cell, Sheet, cell_address
@@ -36,19 +36,24 @@ class TableRow:
         return self.values.get(label)
 
 
+Row = TypeVar("Row")
+
+
 @dataclass(slots=True)
-class Table:
+class Table(Generic[Row]):
+    """A located table: each label's column and its rows (:class:`TableRow`, or the rows a reader keeps)."""
+
     file: str
     sheet: str
     header_row: int
     columns: dict[str, int]  # canonical label → 0-based column
-    rows: list[TableRow] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
     def address(self, row: int, label: str) -> str:
         col = self.columns.get(label)
         return cell_address(row, col) if col is not None else f"{row + 1}:{row + 1}"
 
-    def __iter__(self) -> Iterator[TableRow]:
+    def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
 
@@ -85,7 +90,7 @@ def locate_table(
     optional: Sequence[str] = (),
     *,
     file: str = "",
-) -> tuple[Table | None, list[Issue]]:
+) -> tuple[Table[TableRow] | None, list[Issue]]:
     """Find the header row holding ``required`` labels and read the rows below it.
 
     The header is the row (within the first rows) that holds the most of the

@@ -218,14 +218,18 @@ def _unpacked(packed: tuple, plan: Plan) -> CheckedFile:
     )
 
 
+_REPORT_FIELDS = tuple(f.name for f in fields(UnitReport))
+
+
 def _packed_report(report: UnitReport, plan: Plan) -> dict:
-    state = {f.name: getattr(report, f.name) for f in fields(UnitReport)}
+    state = {name: getattr(report, name) for name in _REPORT_FIELDS}
     if report.unit is not None and plan.units.get(report.unit.code) is report.unit:
         state["unit"] = report.unit.code
+    elements = plan.elements
     state["values"] = [
-        (code, value.element.code if plan.elements.get(value.element.code) is value.element else value.element,
-         value.raw, value.value, value.cell)
+        (code, element.code if elements.get(element.code) is element else element, value.raw, value.value, value.cell)
         for code, value in report.values.items()
+        for element in (value.element,)
     ]
     return state
 
