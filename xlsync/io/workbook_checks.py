@@ -22,7 +22,9 @@ may be built to exhaust memory.  Checks, in order, each with its own code:
 
 The parts read whole along the way are kept, so the cell facts
 (:mod:`xlsync.io.cell_facts`) come from the same bytes without a second
-decompression.
+decompression, and an .xlsx is handed to calamine with those parts stored
+uncompressed (:func:`xlsync.io.zip_parts.stored_copy`): calamine then
+parses exactly the bytes checked here, without unpacking them again.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from xlsync.io import ods_content, xls_records
 from xlsync.io.cell_facts import SheetFacts, xlsx_facts
 from xlsync.io.source_files import TEXT_FILE_DETAIL
 from xlsync.io.xml_checks import MAX_XML_PROLOG_CHARS, cell_extent, declares_dtd, plain_prolog
-from xlsync.io.zip_parts import Archive, Member
+from xlsync.io.zip_parts import Archive, Member, stored_copy
 
 ZipMember = Member | zipfile.ZipInfo
 
@@ -47,6 +49,8 @@ MAX_UNPACKED_BYTES = 200 * 2**20
 # Real sheet XML compresses about 10:1; repeated filler compresses 1000:1.
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_MIN_BYTES = 10 * 2**20
+# Larger packages go to calamine as they came: a second, unpacked copy of them would cost memory, not time.
+MAX_STORED_COPY_BYTES = 8 * 2**20
 # calamine holds ~30 bytes per cell of the A1-to-farthest-cell rectangle,
 # Python ~8 more: 10 million cells stay well under half a gigabyte.
 MAX_SHEET_CELLS = 10_000_000
@@ -77,6 +81,7 @@ class CheckedWorkbook:
 
     file_format: str  # xlsx | xlsm | xls | ods
     parts: dict[str, bytes] = field(default_factory=dict)  # .xlsx: the parts read whole
+    package: bytes | None = None  # .xlsx: what calamine reads, when not the file's own bytes
     ods_tables: list[ods_content.OdsTable] = field(default_factory=list)
     xls: xls_records.XlsScan | None = None
 
@@ -197,7 +202,7 @@ _NON_SHEET_FOLDERS = ("_rels/", "docProps/", "xl/_rels/", "xl/theme/", "xl/works
 
 
 def _check_archive(archive: Archive, name: str) -> CheckedWorkbook:
-    members = [info for info in archive.members if not info.is_dir()]
+    members = [info for info in archive.members if not info.filename.endswith("/")]  # is_dir() fails on a name ""
     _check_unpacked_sizes(members, name)
     names = {info.filename for info in members}
     if "mimetype" in names:
@@ -218,7 +223,9 @@ def _check_archive(archive: Archive, name: str) -> CheckedWorkbook:
         )
     parts = _check_xlsx_parts(archive, members, name)
     macro_enabled = b"macroEnabled" in parts.get("[Content_Types].xml", b"") or "xl/vbaProject.bin" in names
-    return CheckedWorkbook("xlsm" if macro_enabled else "xlsx", parts=parts)
+    small = sum(map(len, parts.values())) <= MAX_STORED_COPY_BYTES
+    return CheckedWorkbook("xlsm" if macro_enabled else "xlsx", parts=parts,
+                           package=stored_copy(archive, parts) if small else None)
 
 
 def _check_xlsx_parts(archive: Archive, members: list[ZipMember], name: str) -> dict[str, bytes]:

@@ -127,7 +127,7 @@ def _read_sheets(
 ) -> dict[str, Sheet]:
     sheets: dict[str, Sheet] = {}
     with _damage_reported(name):
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(checked.package or content))
         names = [meta.name for meta in book.sheets_metadata]
     chosen = choose_sheets(names) if choose_sheets else None
     read = []
