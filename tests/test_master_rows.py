@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -82,8 +84,10 @@ def test_rows_written_whole_read_back_as_cells_written_one_by_one(tmp_path):
 def test_a_value_a_spreadsheet_cannot_hold_is_refused(tmp_path, value):
     book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
     sheet = book.add_worksheet("S", worksheet_class=RowSheet)
-    with pytest.raises(TypeError):
-        sheet.write_cells(0, [(value, None)])
+    with pytest.raises(TypeError, match="cell B1"):
+        sheet.write_cells(0, [(1.5, None), (value, None)])
+    with pytest.raises(TypeError, match="cell C2"):  # refused again: a value refused is never kept
+        sheet.write_cells(1, [(1.5, None), (2.5, None), (value, None)])
     book.close()
 
 
@@ -99,3 +103,32 @@ def test_a_row_is_written_once_and_inside_the_sheet(tmp_path):
     with pytest.raises(OverflowError):
         sheet.write_cells(2, [(1, None)] * 2, first_col=EXCEL_COLUMNS - 1)
     book.close()
+
+
+def _sheet_xml(path) -> str:
+    """The sheet's XML without the rows' spans (an optional hint XlsxWriter counts over its own cells only)."""
+    with zipfile.ZipFile(path) as archive:
+        return re.sub(r' spans="[0-9:]+"', "", archive.read("xl/worksheets/sheet1.xml").decode())
+
+
+def test_figures_written_again_read_as_written_the_first_time(tmp_path):
+    # Zero and minus zero are equal numbers that XlsxWriter writes differently; 9.7 has 16 digits of its own.
+    figures = [0, 0.0, -0.0, 0.0, 5, 5.0, 9.7, 9.7, 1e16, 10**17, -3.25, 45330.5, 45330.5]
+    xml = {}
+    for how in ("public", "rows"):
+        path = tmp_path / f"{how}.xlsx"
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("S", worksheet_class=RowSheet)
+        number = book.add_format({"num_format": "#,##0.##"})
+        for row in range(3):
+            cells = [(value, number) for value in figures[row:] + figures[:row]]
+            if how == "rows":
+                sheet.write_cells(row, cells)
+            else:
+                for col, (value, fmt) in enumerate(cells):
+                    sheet.write_number(row, col, value, fmt)
+        book.close()
+        xml[how] = _sheet_xml(path)
+    assert xml["rows"] == xml["public"]
+    assert '<c r="C1" s="1"><v>-0</v></c><c r="D1" s="1"><v>0</v></c>' in xml["rows"]
+    assert '<c r="G1" s="1"><v>9.699999999999999</v></c>' in xml["rows"]

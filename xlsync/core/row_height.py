@@ -14,11 +14,20 @@ LINE_HEIGHT = 16.0  # points per line of 12-point text
 
 def text_lines(text: object, width: float, *, small: bool = False) -> int:
     """About how many lines ``text`` wraps to in a column ``width`` characters wide."""
-    per_line = max(1.0, width * (1.25 if small else 1.0))
-    return sum(max(1, -(-len(part) // int(per_line))) for part in str(text or "").split("\n"))
+    per_line = int(max(1.0, width * (1.25 if small else 1.0)))
+    text = str(text or "")
+    if "\n" not in text:  # most cells: no split, no generator
+        return max(1, -(-len(text) // per_line))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def row_height(cells: Iterable[tuple[object, float]]) -> float | None:
     """Points a row needs for its wrapped cells, each (text, column width in characters); None: one line does."""
-    lines = max((text_lines(text, width) for text, width in cells), default=1)
+    lines = 1
+    for text, width in cells:
+        # A short text without a line break is one line (len ≤ width ⇔ len ≤ the whole characters of width):
+        # tested here, it spares a call per cell of a province's tables.
+        if type(text) is str and len(text) <= width and "\n" not in text:
+            continue
+        lines = max(lines, text_lines(text, width))
     return lines * LINE_HEIGHT if lines > 1 else None

@@ -31,6 +31,9 @@ from xlsync.io.xlsx_style import looks_like_formula
 
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
+CELL_OPEN = '<c r="'
+CELL_START = len(CELL_OPEN)  # where the column letters start in a column's '<c r="AB'
+ZERO = {1.0: "0", -1.0: "-0"}  # by math.copysign(1.0, value), as XlsxWriter writes 0 and -0.0
 TEXT_LIMIT = 32_767  # UTF-16 code units in one cell; longer text is cut, as XlsxWriter does
 
 
@@ -64,8 +67,11 @@ class RowSheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self._rendered: dict[int, str] = {}
-        self._columns: list[str] = []  # column letters, grown on demand
+        self._refs: list[str] = []  # '<c r="AB' for each column, grown on demand
         self._styles: dict[Any, str] = {None: ""}  # format → its ' s="n"' attribute
+        # A figure's text, by value: formatting a float to 16 digits costs ten times a look-up, and a table's
+        # figures repeat.  Zero is not stored: 0.0 and -0.0 are one key but read "0" and "-0" (ZERO).
+        self._numbers: dict[float, str] = {}
 
     def write_cells(self, row: int, cells: Sequence[Cell], first_col: int = 0, height: float | None = None) -> None:
         """Write ``cells`` from column ``first_col`` of ``row``; ``height`` in points, as ``set_row``."""
@@ -76,41 +82,50 @@ class RowSheet(Worksheet):
             raise ValueError(f"row {row + 1} of «{self.name}» is written twice")
         self._check_dimensions(row, first_col)
         self._check_dimensions(row, last_col)
-        letters = self._letters(last_col)
+        refs = self._column_refs(last_col)
         number = row + 1
         parts = [f'<row r="{number}"']
         if height is not None:
             # As set_row: Excel keeps row heights in whole pixels (4/3 of a point).
             parts.append(f' ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1"')
         parts.append(">")
-        styles = self._styles
-        shared, isfinite = self.str_table._get_shared_string_index, math.isfinite
+        styles, numbers = self._styles, self._numbers
+        shared = self.str_table._get_shared_string_index
         # The innermost loop of a province's master (500,000 cells): plain types first, no call per cell.
-        for col, (value, fmt) in enumerate(cells, start=first_col):
+        for ref, (value, fmt) in zip(refs[first_col:], cells):
             style = styles.get(fmt)
             if style is None:
                 style = styles[fmt] = f' s="{fmt._get_xf_index()}"'
             kind = type(value)
             if kind is float or kind is int:
-                if kind is float and not isfinite(value):
-                    raise TypeError(f"cell {letters[col]}{number}: {value!r} is not a number a spreadsheet can hold")
-                parts.append(f'<c r="{letters[col]}{number}"{style}><v>{value:.16G}</v></c>')
+                if value:
+                    text = numbers.get(value) or self._number(f"{ref[CELL_START:]}{number}", value)
+                else:
+                    text = ZERO[math.copysign(1.0, value)]
+                parts.append(f'{ref}{number}"{style}><v>{text}</v></c>')
             elif kind is str:
                 if len(value) > TEXT_LIMIT // 2:
                     value = _cut(value)
-                parts.append(f'<c r="{letters[col]}{number}"{style} t="s"><v>{shared(value)}</v></c>')
+                parts.append(f'{ref}{number}"{style} t="s"><v>{shared(value)}</v></c>')
             elif value is None:
                 if fmt is not None:  # a blank without a format is no cell at all, as in XlsxWriter
-                    parts.append(f'<c r="{letters[col]}{number}"{style}/>')
+                    parts.append(f'{ref}{number}"{style}/>')
             else:
-                parts.append(self._other(f"{letters[col]}{number}", style, value))
+                parts.append(self._other(f"{ref[CELL_START:]}{number}", style, value))
         parts.append("</row>")
         self._rendered[row] = "".join(parts)
 
-    def _letters(self, last_col: int) -> list[str]:
-        while len(self._columns) <= last_col:
-            self._columns.append(xl_col_to_name(len(self._columns)))
-        return self._columns
+    def _column_refs(self, last_col: int) -> list[str]:
+        while len(self._refs) <= last_col:
+            self._refs.append(f'{CELL_OPEN}{xl_col_to_name(len(self._refs))}')
+        return self._refs
+
+    def _number(self, ref: str, value: float | int) -> str:
+        """A figure as the cell's text (16 significant digits, as XlsxWriter writes it), kept for its next use."""
+        if not math.isfinite(value):
+            raise TypeError(f"cell {ref}: {value!r} is not a number a spreadsheet can hold")
+        text = self._numbers[value] = f"{value:.16G}"
+        return text
 
     def _other(self, ref: str, style: str, value: object) -> str:
         """A formula, or a number of another type (numpy's); never a bool, which is not a figure."""

@@ -20,7 +20,7 @@ from xlsync.core.periods import Period
 from xlsync.core.plan import Comparison
 from xlsync.core.progress import IN_PROGRESS, RULE_EXPLAINED, Progress, ProgressRule, progress_of, shows_progress
 from xlsync.core.row_height import row_height
-from xlsync.core.submission import SUBMISSION_LABELS, Timeliness, submission_of
+from xlsync.core.submission import SUBMISSION_LABELS, Submission, Timeliness, submission_of
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, write_figure
 from xlsync.io.xlsx_rows import Cell
 from xlsync.io.xlsx_style import Formats
@@ -88,35 +88,46 @@ def _formulas(row: int, rule: ProgressRule) -> tuple[str, str]:
 # --- «Tiến độ nộp»: the deadline columns ---------------------------------------------------------
 
 
-def submission_cells(formats: Formats, status: UnitStatus, period: Period | None) -> list[Cell]:
-    """The deadline columns of one unit's row: time, which time it is, Hạn nộp, on time or not, days late.
+class SubmissionCells:
+    """The deadline columns of a unit's row in «Tiến độ nộp»: time, which time it is, Hạn nộp, on time or not,
+    days late; the formats looked up once for the whole table.
 
     Times are the file's own local time (its offset dropped: a spreadsheet time has none).
     """
-    found = submission_of(status, period.deadline if period is not None else None)
-    text = formats["text"]
-    time = None if found.time is None else excel_serial(found.time.replace(tzinfo=None))
-    deadline = None if found.deadline is None else excel_serial(found.deadline)
-    return [
-        (time, formats["datetime"]) if time is not None else (None, text),
-        (found.basis.value if found.basis is not None else None, text),
-        (deadline, formats["date"]) if deadline is not None else (None, text),
-        (found.timeliness.value, text),
-        (found.days_late, formats["integer"]) if found.days_late is not None else (None, text),
-    ]
+
+    def __init__(self, formats: Formats) -> None:
+        self.text, self.datetime = formats["text"], formats["datetime"]
+        self.date, self.integer = formats["date"], formats["integer"]
+
+    def __call__(self, found: Submission) -> list[Cell]:
+        text = self.text
+        return [
+            (excel_serial(found.time.replace(tzinfo=None)), self.datetime) if found.time is not None else (None, text),
+            (found.basis.value if found.basis is not None else None, text),
+            (excel_serial(found.deadline), self.date) if found.deadline is not None else (None, text),
+            (found.timeliness.value, text),
+            (found.days_late, self.integer) if found.days_late is not None else (None, text),
+        ]
 
 
-def submission_wrapped(cells: list[Cell]) -> list[tuple[str, float]]:
-    """The texts of :func:`submission_cells` with their columns' widths, for the row's height."""
-    return [(value, width) for (value, _), width in zip(cells, SUBMISSION_WIDTHS) if isinstance(value, str)]
+def submissions(statuses: list[UnitStatus], period: Period | None) -> list[Submission]:
+    """Each unit's submission against the period's deadline, in the order of ``statuses``."""
+    deadline = period.deadline if period is not None else None
+    return [submission_of(status, deadline) for status in statuses]
+
+
+def submission_wrapped(found: Submission) -> list[tuple[str, float]]:
+    """The texts of a row's deadline columns with their columns' widths, for the row's height."""
+    basis, timeliness = SUBMISSION_WIDTHS[1], SUBMISSION_WIDTHS[3]
+    if found.basis is None:
+        return [(found.timeliness.value, timeliness)]
+    return [(found.basis.value, basis), (found.timeliness.value, timeliness)]
 
 
 def submission_summary(sheet, formats: Formats, row: int, column: int, first: int, last: int,
-                       statuses: list[UnitStatus], period: Period | None) -> int:
+                       found: list[Submission]) -> int:
     """Counts of units on time, late and missing under the table, as formulas; returns the next row."""
     letter = xl_col_to_name(column)
-    deadline = period.deadline if period is not None else None
-    found = [submission_of(status, deadline) for status in statuses]
     for offset, timeliness in enumerate((Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING)):
         sheet.write_string(row + offset, 0, f"Số đơn vị «{timeliness.value}»", formats["bold"])
         count = sum(1 for s in found if s.timeliness is timeliness)

@@ -41,8 +41,8 @@ from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, verdict_text, \
     write_figure
 from xlsync.io.master.pages import break_above, chart_room, row_heights
-from xlsync.io.master.periods import SUBMISSION_LABELS, SUBMISSION_WIDTHS, deadline_line, submission_cells, \
-    submission_summary, submission_wrapped, write_period_progress
+from xlsync.io.master.periods import SUBMISSION_LABELS, SUBMISSION_WIDTHS, SubmissionCells, deadline_line, \
+    submission_summary, submission_wrapped, submissions, write_period_progress
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, FONT, PASS_FILL, PASS_FONT, Formats, write_text
@@ -258,20 +258,22 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     sheet.set_row(0, row_height([(line, sum(widths))]))
     header(sheet, formats, 1, PROGRESS_LABELS + SUBMISSION_LABELS, widths)
     text, safe, integer = formats["text"], formats["safe_text"], formats["integer"]
+    statuses = consolidation.statuses
+    found = submissions(statuses, period)
+    deadline_cells = SubmissionCells(formats)
     row = 1
-    for row, status in enumerate(consolidation.statuses, start=2):
-        unit = status.unit
-        source = status.sources[0] if status.sources else None
-        files = "; ".join(s.path for s in status.sources)
-        modified = source.metadata.get("modified", "") if source else ""
-        submitted = submission_cells(formats, status, period)
+    for row, (status, submission) in enumerate(zip(statuses, found), start=2):
+        unit, sources = status.unit, status.sources
+        files = "; ".join(s.path for s in sources)
+        modified = sources[0].metadata.get("modified", "") if sources else ""
+        state = status.status.value
         sheet.write_cells(row, [
-            (unit.code, text), (unit.name, text), (unit.type, text), (unit.block, text), (status.status.value, text),
+            (unit.code, text), (unit.name, text), (unit.type, text), (unit.block, text), (state, text),
             user_text(files, text, safe), (modified, text),
             (status.errors, integer), (status.warnings, integer), (YES if status.included else NO, text),
-            *submitted,
-        ], height=row_height([*zip((unit.code, unit.name, unit.type, unit.block, status.status.value, files,
-                                    modified), PROGRESS_WIDTHS), *submission_wrapped(submitted)]))
+            *deadline_cells(submission),
+        ], height=row_height([*zip((unit.code, unit.name, unit.type, unit.block, state, files, modified),
+                                   PROGRESS_WIDTHS), *submission_wrapped(submission)]))
     first, last = 3, row + 1
     summary = row + 2
     rate = consolidation.reporting_rate
@@ -281,8 +283,7 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     sheet.write_string(summary + 1, 0, "Số đơn vị được tổng hợp", formats["bold"])
     sheet.write_formula(summary + 1, 4, f'=COUNTIF(J{first}:J{last},"{YES}")', formats["integer"],
                         consolidation.included_count)
-    submission_summary(sheet, formats, summary + 2, len(PROGRESS_LABELS) + 3, first, last, consolidation.statuses,
-                       period)
+    submission_summary(sheet, formats, summary + 2, len(PROGRESS_LABELS) + 3, first, last, found)
     sheet.freeze_panes(2, 2)
     sheet.autofilter(1, 0, max(row, 2), len(PROGRESS_LABELS) + len(SUBMISSION_LABELS) - 1)
     print_setup(sheet, (1, 1))
