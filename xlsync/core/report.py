@@ -10,6 +10,7 @@ over all reports at once by :mod:`xlsync.core.validate`.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -97,7 +98,7 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
             issues.append(make_issue(problem[0], file=file, sheet=sheet.name,
                                      cell=table.address(row, ReportLabels.CODE), value=code, **problem[1]))
             continue
-        value_cell = f"{value_letter}{row + 1}"
+        value_cell = _value_cell(value_letter, row)
         raw = cells[value_col] if value_col < len(cells) else None
         if type(raw) is float and element.kind in _PLAIN_NUMBERS and math.isfinite(raw):
             value = raw  # the common case, as read_cell reads it, without building a reading
@@ -113,6 +114,13 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
         if code not in first_seen:
             issues.append(make_issue("missing-row", file=file, sheet=sheet.name, code=code, name=element.name))
     return report, issues
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_cell(letter: str, row: int) -> str:
+    # Every report of a run has its values in the same cells: one string each, shared by all the reports
+    # (a worker sends each once per batch, and the parent holds each once).
+    return f"{letter}{row + 1}"
 
 
 def _row_problem(

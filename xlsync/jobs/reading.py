@@ -10,9 +10,11 @@ process would give.
 from __future__ import annotations
 
 import importlib
+import operator
 import os
 import threading
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -187,10 +189,15 @@ MAX_CHUNK_FILES = 16
 # A file's records and its report, not its cells: they are not needed once the report is read, and
 # sending them would cost more than reading them.  The plan's data elements and units are named by
 # code and found again in the parent's plan, which also keeps every report pointing at the same
-# objects; records travel as tuples.  Pickling the objects as they are costs the parent as much
-# as the reading costs a worker.
+# objects; records and reports travel as tuples, a report's values as one tuple per field (the
+# parent builds them with map and zip, and the pickle holds five tuples instead of one per value).
+# Pickling the objects as they are costs the parent as much as the reading costs a worker.
 
-_ISSUE_FIELDS = tuple(f.name for f in fields(Issue))
+_issue_fields = attrgetter(*(f.name for f in fields(Issue)))
+_REPORT_FIELDS = tuple(f.name for f in fields(UnitReport))
+_report_fields = attrgetter(*_REPORT_FIELDS)
+_VALUES_AT, _UNIT_AT = _REPORT_FIELDS.index("values"), _REPORT_FIELDS.index("unit")
+_value_fields = tuple(attrgetter(name) for name in ("element", "raw", "value", "cell"))
 
 
 def _parsed_and_packed(item: CheckedFile, plan: LoadedPlan) -> tuple:
@@ -202,7 +209,7 @@ def _packed(item: CheckedFile, plan: Plan) -> tuple:
     return (
         item.path, item.kind, item.parsed,
         None if workbook is None else (workbook.source, workbook.metadata, workbook.file_format),
-        [tuple(getattr(issue, name) for name in _ISSUE_FIELDS) for issue in item.issues],
+        [_issue_fields(issue) for issue in item.issues],
         None if item.report is None else _packed_report(item.report, plan),
     )
 
@@ -218,30 +225,30 @@ def _unpacked(packed: tuple, plan: Plan) -> CheckedFile:
     )
 
 
-_REPORT_FIELDS = tuple(f.name for f in fields(UnitReport))
-
-
-def _packed_report(report: UnitReport, plan: Plan) -> dict:
-    state = {name: getattr(report, name) for name in _REPORT_FIELDS}
+def _packed_report(report: UnitReport, plan: Plan) -> tuple:
+    """The report's fields in order; its unit by code, and its values as (codes, elements, raws, values, cells)
+    with elements None when each is the plan's element of its code."""
+    state = list(_report_fields(report))
     if report.unit is not None and plan.units.get(report.unit.code) is report.unit:
-        state["unit"] = report.unit.code
-    elements = plan.elements
-    state["values"] = [
-        (code, element.code if elements.get(element.code) is element else element, value.raw, value.value, value.cell)
-        for code, value in report.values.items()
-        for element in (value.element,)
-    ]
-    return state
+        state[_UNIT_AT] = report.unit.code
+    codes = tuple(report.values)
+    items = report.values.values()
+    elements, raws, values, cells = (tuple(map(field, items)) for field in _value_fields)
+    if all(map(operator.is_, map(plan.elements.get, codes), elements)):
+        elements = None
+    state[_VALUES_AT] = (codes, elements, raws, values, cells)
+    return tuple(state)
 
 
-def _unpacked_report(state: dict, plan: Plan) -> UnitReport:
-    unit = state["unit"]
-    state["unit"] = plan.units[unit] if isinstance(unit, str) else unit
-    state["values"] = {
-        code: ReportValue(plan.elements[element] if isinstance(element, str) else element, raw, value, cell)
-        for code, element, raw, value, cell in state["values"]
-    }
-    return UnitReport(**state)
+def _unpacked_report(packed: tuple, plan: Plan) -> UnitReport:
+    state = list(packed)
+    unit = state[_UNIT_AT]
+    if isinstance(unit, str):
+        state[_UNIT_AT] = plan.units[unit]
+    codes, elements, raws, values, cells = state[_VALUES_AT]
+    found = map(plan.elements.__getitem__, codes) if elements is None else elements
+    state[_VALUES_AT] = dict(zip(codes, map(ReportValue, found, raws, values, cells)))
+    return UnitReport(*state)
 
 
 def validate_paths(
