@@ -69,12 +69,22 @@ def _xml_head(head: bytes) -> str:
 
 # --- sheet extent -----------------------------------------------------------
 #
-# Fast path: a few byte searches prove the extent small for sheets written the
+# Fast paths: a few byte searches prove the extent small for sheets written the
 # usual way (every cell tag starts `<c r="`, attributes separated by spaces).
 # If every reference has at most one column letter and five row digits, the
 # sheet fits in Z99999 (2.6 million cells); with two letters and at most four
 # digits, in ZZ9999 (7 million).  Both are below MAX_SHEET_CELLS.  Anything
 # else is walked tag by tag.
+#
+# The first proof looks at the cell tags alone: the walk places a cell whose
+# reference has both letters and digits by that reference, whatever its row
+# says, so when every cell tag starts with such a reference within Z99999 (or
+# every one within ZZ9999), no row can push a cell further.  One search, one
+# hit per cell; the second proof (every reference in the part, rows too)
+# settles the rest exactly as before, then the walk.
+
+_CELL_BEYOND_Z99999 = re.compile(rb'<c(?![\w.:-]| r="[A-Za-z][0-9]{1,5}")')
+_CELL_BEYOND_ZZ9999 = re.compile(rb'<c(?![\w.:-]| r="[A-Za-z]{1,2}[0-9]{1,4}")')
 
 _LONG_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]?[0-9]{6})')
 _FAR_REF = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{6})')
@@ -91,9 +101,15 @@ REF_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 
 def cell_extent(part: bytes) -> tuple[int, int]:
     """(rows, columns) from A1 to the farthest cell that may hold a value; (0, 0) when small."""
-    if _clearly_small(part):
+    if _cells_clearly_small(part) or _clearly_small(part):
         return 0, 0
     return _walk_extent(part)
+
+
+def _cells_clearly_small(part: bytes) -> bool:
+    if _PREFIXED_CELL_TAG.search(part):
+        return False
+    return _CELL_BEYOND_Z99999.search(part) is None or _CELL_BEYOND_ZZ9999.search(part) is None
 
 
 def _clearly_small(part: bytes) -> bool:
