@@ -25,9 +25,10 @@ def row_height(cells: Iterable[tuple[object, float]]) -> float | None:
     """Points a row needs for its wrapped cells, each (text, column width in characters); None: one line does."""
     lines = 1
     for text, width in cells:
-        # A short text without a line break is one line (len ≤ width ⇔ len ≤ the whole characters of width):
-        # tested here, it spares a call per cell of a province's tables.
-        if type(text) is str and len(text) <= width and "\n" not in text:
-            continue
-        lines = max(lines, text_lines(text, width))
+        # Text on one line (no line break), counted here: it spares a call per cell of a province's tables.
+        if type(text) is str and "\n" not in text:
+            if len(text) > width:  # len ≤ width ⇔ len ≤ the whole characters of width: one line
+                lines = max(lines, -(-len(text) // int(max(1.0, width))))
+        else:
+            lines = max(lines, text_lines(text, width))
     return lines * LINE_HEIGHT if lines > 1 else None

@@ -98,16 +98,24 @@ class SubmissionCells:
     def __init__(self, formats: Formats) -> None:
         self.text, self.datetime = formats["text"], formats["datetime"]
         self.date, self.integer = formats["date"], formats["integer"]
+        self._deadlines: dict[date, Cell] = {}  # one deadline for every row: its serial is counted once
 
     def __call__(self, found: Submission) -> list[Cell]:
         text = self.text
         return [
             (excel_serial(found.time.replace(tzinfo=None)), self.datetime) if found.time is not None else (None, text),
             (found.basis.value if found.basis is not None else None, text),
-            (excel_serial(found.deadline), self.date) if found.deadline is not None else (None, text),
+            self._deadline(found.deadline) if found.deadline is not None else (None, text),
             (found.timeliness.value, text),
             (found.days_late, self.integer) if found.days_late is not None else (None, text),
         ]
+
+
+    def _deadline(self, deadline: date) -> Cell:
+        cell = self._deadlines.get(deadline)
+        if cell is None:
+            cell = self._deadlines[deadline] = excel_serial(deadline), self.date
+        return cell
 
 
 def submissions(statuses: list[UnitStatus], period: Period | None) -> list[Submission]:

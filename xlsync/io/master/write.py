@@ -264,7 +264,7 @@ def _progress(workbook, formats: Formats, consolidation: Consolidation) -> None:
     row = 1
     for row, (status, submission) in enumerate(zip(statuses, found), start=2):
         unit, sources = status.unit, status.sources
-        files = "; ".join(s.path for s in sources)
+        files = "; ".join([source.path for source in sources])
         modified = sources[0].metadata.get("modified", "") if sources else ""
         state = status.status.value
         sheet.write_cells(row, [
