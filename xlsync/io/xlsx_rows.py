@@ -22,12 +22,12 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from xlsync.io.xlsx_style import looks_like_formula
+from xlsync.io.xlsx_style import FORMULA_START
 
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
@@ -52,8 +52,17 @@ Cell = tuple[Value, Any]  # (value, XlsxWriter format or None)
 def user_text(value: object, fmt: Any, safe_fmt: Any) -> Cell:
     """Text that came from a user, as :func:`xlsync.io.xlsx_style.write_text` writes it (NFC, quote-prefixed
     when it looks like a formula)."""
-    text = "" if value is None else unicodedata.normalize("NFC", str(value))
-    return text, safe_fmt if looks_like_formula(text) else fmt
+    return user_texts((value,), fmt, safe_fmt)[0]
+
+
+def user_texts(values: Iterable[object], fmt: Any, safe_fmt: Any) -> list[Cell]:
+    """:func:`user_text` of each value, in one pass: a province's «Nguồn» has 90,000 of them."""
+    normalize = unicodedata.normalize
+    cells = []
+    for value in values:
+        text = "" if value is None else normalize("NFC", str(value))
+        cells.append((text, safe_fmt if text.startswith(FORMULA_START) else fmt))
+    return cells
 
 
 class RowSheet(Worksheet):

@@ -43,7 +43,7 @@ from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, 
 from xlsync.io.master.pages import break_above, chart_room, row_heights
 from xlsync.io.master.periods import SUBMISSION_LABELS, SUBMISSION_WIDTHS, SubmissionCells, deadline_line, \
     submission_summary, submission_wrapped, submissions, write_period_progress
-from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text
+from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text, user_texts
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, FONT, PASS_FILL, PASS_FONT, Formats, write_text
 
@@ -299,7 +299,7 @@ def _checks(workbook, formats: Formats, issues: list[Issue]) -> None:
         for row, issue in enumerate(part, start=1):
             values = (severity_word(issue), issue.code, issue.file, issue.sheet, issue.cell,
                       issue.value, issue.message_vi, issue.message_en)
-            sheet.write_cells(row, [user_text(value, text, safe) for value in values],
+            sheet.write_cells(row, user_texts(values, text, safe),
                               height=row_height(zip(values, CHECK_WIDTHS)))
         sheet.freeze_panes(1, 0)
         if part:
@@ -330,7 +330,7 @@ def _sources(workbook, formats: Formats, consolidation: Consolidation, created: 
                   meta.get("modified", ""), report.unit.code if report and report.unit else "",
                   report.plan_id if report else "", report.plan_fingerprint if report else "",
                   report.metadata.get("template_version", "") if report else "")
-        sheet.write_cells(row, [user_text(value, text, safe) for value in values],
+        sheet.write_cells(row, user_texts(values, text, safe),
                           height=row_height(zip(values, SOURCE_WIDTHS)))
     print_setup(sheet, (first, first))
 
