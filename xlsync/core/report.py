@@ -19,7 +19,7 @@ from xlsync.core.numbers import Kind, Reading, format_number, percent_shown, rea
 from xlsync.core.plan import DataElement, Plan, Unit
 from xlsync.core.report_table import ReportTable, locate_report_table
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address, column_letter
-from xlsync.core.text import is_blank, label_key, normalize_text
+from xlsync.core.text import is_blank, label_key, normalize_text, text_key
 from xlsync.core.template import META_SHEET, REPORT_SHEET, MetaKeys, ReportLabels
 
 
@@ -90,24 +90,24 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     value_letter = column_letter(value_col)
     first_seen: dict[str, int] = {}  # element code → its row
     readable = expected if report.unit else lookups.elements  # a row of another code is a record
+    values, plan_element, isfinite = report.values, lookups.elements.get, math.isfinite  # looked up once, not per row
     for row, code, cells in table.rows:
-        element = lookups.element(code)
-        if element is not None and element.code in readable and element.code not in first_seen:
-            first_seen[element.code] = row  # the common case, which _row_problem would pass
+        element = plan_element(code) or lookups.element(code)
+        if element is not None and (known := element.code) in readable and known not in first_seen:
+            first_seen[known] = row  # the common case, which _row_problem would pass
         elif (problem := _row_problem(element, row, table, first_seen, expected, report.unit)) is not None:
             issues.append(make_issue(problem[0], file=file, sheet=sheet.name,
                                      cell=table.address(row, ReportLabels.CODE), value=code, **problem[1]))
             continue
         value_cell = _value_cell(value_letter, row)
         raw = cells[value_col] if value_col < len(cells) else None
-        if type(raw) is float and element.kind in _PLAIN_NUMBERS and math.isfinite(raw):
+        if type(raw) is float and element.kind in _PLAIN_NUMBERS and isfinite(raw):
             value = raw  # the common case, as read_cell reads it, without building a reading
         else:
             value, found = _read_value(sheet, raw, (row, value_col), value_cell, element, file)
             issues += found
-        report.values[element.code] = ReportValue(element, raw, value, value_cell)
-        note = cells[note_col] if note_col < len(cells) else None
-        if note is not None and (note := normalize_text(note)):
+        values[element.code] = ReportValue(element, raw, value, value_cell)
+        if note_col < len(cells) and (note := cells[note_col]) is not None and (note := normalize_text(note)):
             report.notes[element.code] = note
 
     for code, element in expected.items():
@@ -223,7 +223,7 @@ def _read_value(
 
 def _read_heading(sheet: Sheet, report: UnitReport, plan: Plan, file: str) -> list[Issue]:
     issues: list[Issue] = []
-    found = _label_positions(sheet, (ReportLabels.UNIT_CODE, ReportLabels.PERIOD))
+    found = _label_positions(sheet, _HEADING_LABELS)
     code, code_cell = _labelled(sheet, found.get(ReportLabels.UNIT_CODE))
     code = code or report.metadata.get(MetaKeys.UNIT, "")
     report.unit_cell = code_cell
@@ -237,13 +237,16 @@ def _read_heading(sheet: Sheet, report: UnitReport, plan: Plan, file: str) -> li
     return issues
 
 
-def _label_positions(sheet: Sheet, labels: tuple[str, ...], max_rows: int = 40) -> dict[str, tuple[int, int]]:
-    """Each label's first cell in the first rows, as :meth:`Sheet.find_label` finds it, in one pass for all."""
-    wanted = {label_key(label): label for label in labels}
+_HEADING_LABELS = {label_key(label): label for label in (ReportLabels.UNIT_CODE, ReportLabels.PERIOD)}
+
+
+def _label_positions(sheet: Sheet, wanted: dict[str, str], max_rows: int = 40) -> dict[str, tuple[int, int]]:
+    """Each label's first cell in the first rows, as :meth:`Sheet.find_label` finds it, in one pass for all
+    (``wanted``: label key → label)."""
     found: dict[str, tuple[int, int]] = {}
     for r, line in enumerate(sheet.rows[:max_rows]):
         for c, value in enumerate(line):
-            if isinstance(value, str) and (label := wanted.get(label_key(value))) and label not in found:
+            if isinstance(value, str) and (label := wanted.get(text_key(value))) and label not in found:
                 found[label] = (r, c)
                 if len(found) == len(wanted):
                     return found

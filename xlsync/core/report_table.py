@@ -63,6 +63,7 @@ from xlsync.core.text import is_blank, label_key, normalize_text
 
 L = ReportLabels
 _ANCHORS = (L.CODE, L.CONTENT, L.UNIT, L.NOTE)
+_ANCHOR_KEYS = {label_key(label): label for label in _ANCHORS}
 _VALUE_KEY = label_key(L.VALUE)
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -122,7 +123,7 @@ def locate_report_table(
     columns.pop(L.VALUE, None)  # chosen among the candidates below
     band = header_band(sheet, header_row, columns.get(L.CODE, 0))
     if any(label not in columns for label in _ANCHORS):  # merged down, or written in the sub-header row
-        wanted = {label_key(label): label for label in _ANCHORS}
+        wanted = _ANCHOR_KEYS
         for row in band.rows:
             for label, col in labels_in_row(sheet.rows[row], wanted).items():
                 columns.setdefault(label, col)

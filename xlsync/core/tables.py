@@ -16,13 +16,14 @@ their columns in the row under the header (``(1) (2) (3)``, ``1 2 3``,
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Generic, Iterator, Sequence, TypeVar
 
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.sheets import Cell, Sheet, cell_address
-from xlsync.core.text import is_blank, label_key, normalize_text
+from xlsync.core.text import is_blank, label_key, normalize_text, text_key
 
 HEADER_SEARCH_ROWS = 40
 
@@ -62,7 +63,7 @@ def find_header(sheet: Sheet, required: Sequence[str], optional: Sequence[str] =
 
     (-1, {}) when no row holds any of them.
     """
-    wanted = {label_key(label): label for label in [*required, *optional]}
+    wanted = _wanted((*required, *optional))
     best_row, best_cols, best_found = -1, {}, 0
     for r, line in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         cols = labels_in_row(line, wanted)
@@ -75,11 +76,17 @@ def find_header(sheet: Sheet, required: Sequence[str], optional: Sequence[str] =
     return best_row, best_cols
 
 
+@functools.lru_cache(maxsize=64)
+def _wanted(labels: tuple[str, ...]) -> dict[str, str]:
+    """Label key → label (the same few lists of labels for every sheet: each made once)."""
+    return {label_key(label): label for label in labels}
+
+
 def labels_in_row(line: Sequence[Cell], wanted: dict[str, str]) -> dict[str, int]:
     """Canonical label → column of its first occurrence in ``line`` (``wanted``: label key → label)."""
     cols: dict[str, int] = {}
     for c, value in enumerate(line):
-        if isinstance(value, str) and (canonical := wanted.get(label_key(value))) and canonical not in cols:
+        if isinstance(value, str) and (canonical := wanted.get(text_key(value))) and canonical not in cols:
             cols[canonical] = c
     return cols
 

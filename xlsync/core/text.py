@@ -30,14 +30,23 @@ _normalized = functools.lru_cache(maxsize=8192)(_normalize)
 def label_key(value: object) -> str:
     """How header labels and codes are compared: normalised and case-folded."""
     if isinstance(value, str):
-        return _text_key(value)
+        return text_key(value)
     return normalize_text(value).casefold().rstrip(":").strip()
 
 
-@functools.lru_cache(maxsize=8192)
-def _text_key(value: str) -> str:
-    # Labels and codes repeat in every report of a run: compute each once.
-    return _normalize(value).casefold().rstrip(":").strip()
+class _TextKeys(dict):
+    """Each text's label key, computed once: labels and codes repeat in every report of a run."""
+
+    def __missing__(self, text: str) -> str:
+        if len(self) >= _MAX_TEXT_KEYS:  # bounded: names and notes differ from report to report
+            self.clear()
+        key = self[text] = _normalize(text).casefold().rstrip(":").strip()
+        return key
+
+
+_MAX_TEXT_KEYS = 16384
+# label_key of a text (a str only): one lookup in C where label_key is two calls; for loops over cells.
+text_key = _TextKeys().__getitem__
 
 
 def is_blank(value: object) -> bool:
