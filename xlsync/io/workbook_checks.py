@@ -56,7 +56,9 @@ MAX_STORED_COPY_BYTES = 8 * 2**20
 MAX_SHEET_CELLS = 10_000_000
 
 _PROLOG_BYTES = MAX_XML_PROLOG_CHARS * 2  # enough for any prolog, in UTF-16 too
-_PROBE_BYTES = 1024  # enough for the prolog spreadsheet programs write
+# Enough for the prolog spreadsheet programs write.  Not less: a damaged stream within this first kilobyte
+# is a record ("corrupt-workbook") even in a part calamine never opens, and the records must stay.
+_PROBE_BYTES = 1024
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # calamine compares the first 46 bytes of "mimetype" with this (a template's type starts the same).
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -237,12 +239,14 @@ def _check_xlsx_parts(archive: Archive, members: list[ZipMember], name: str) -> 
         if maybe_sheet or info.filename in _KEPT_WHOLE:
             part = archive.read(info)  # bounded: the sizes were checked
             kept[info.filename] = part
+            plain = plain_prolog(part)
         else:
             # Most prologs end within the first bytes: unpack further only when this one does not.
             part = archive.read(info, _PROBE_BYTES)
-            if not plain_prolog(part) and len(part) < info.file_size:
+            plain = plain_prolog(part)
+            if not plain and len(part) < info.file_size:
                 part = archive.read(info, _PROLOG_BYTES)
-        if declares_dtd(part):
+        if not plain and declares_dtd(part):  # a plain prolog (nearly every part) declares no DTD
             raise CannotRun("unsafe-xml", file=name)
         if maybe_sheet:
             rows, columns = cell_extent(part)
