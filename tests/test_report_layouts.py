@@ -120,6 +120,21 @@ def test_so_lieu_merged_over_two_years_reads_the_reports_year(plan, village, las
     assert report.values["DAN_SO"].cell == f"E{HEADER + 2}"
 
 
+def test_the_same_header_over_other_sub_headers_is_read_anew(plan, this_year, last_year):
+    """A run reads each distinct header once: what lies under it (or is merged over it) is part of it."""
+    read_as = []
+    for first, second in [("Năm 2023", "Năm 2024"), ("Năm 2024", "Năm 2023"), ("Năm 2023", "Năm 2024")]:
+        grid = template_grid(plan, "T01", this_year)
+        old, new = (last_year, this_year) if first == "Năm 2023" else (this_year, last_year)
+        _year_columns(grid, plan, old, new, "Số liệu", None)
+        grid.insert_row(HEADER + 1, {"D": first, "E": second})
+        grid.merge(f"D{HEADER}:E{HEADER}")
+        report, records, _ = read(grid, plan)
+        assert figures(report) == expected(this_year)
+        read_as.append(records)
+    assert read_as == [[("value-column-chosen", f"{letter}{HEADER + 1}")] for letter in "EDE"]
+
+
 def test_so_lieu_under_a_merged_year_beside_last_year(plan, village, last_year, this_year):
     _year_columns(village, plan, last_year, this_year, "Năm 2023", "Năm 2024")
     village.insert_row(HEADER + 1, {"E": "Số liệu"})
