@@ -4,7 +4,9 @@ Every file is checked before any parser sees it
 (:mod:`xlsync.io.workbook_checks`: what it really is, zip and entity bombs,
 sheets too large to hold), then read with python-calamine, which reads
 Excel 2007+, Excel 97–2003 and OpenDocument alike.  ``WorkbookData.file_format``
-says which it was, whatever the file's name.
+says which it was, whatever the file's name.  An .xlsx reaches calamine with
+the parts the checks unpacked stored uncompressed (``CheckedWorkbook.package``):
+calamine parses the very bytes that were checked, without unpacking them again.
 
 Values come back as calamine gives them, with two normalisations:
 empty cells are ``None`` (calamine says ``""``), and every number is a
