@@ -46,10 +46,12 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from xlsync.core.issues import Issue, make_issue
 from xlsync.core.legacy_tables import TCVN3_CAPITALS, TONE_MARKS, tcvn3_bytes, vni_sequences
 from xlsync.core.sheets import Sheet, WorkbookData, cell_address
+from xlsync.core.text import TextCache
 
 TCVN3, VNI = "TCVN3 (ABC)", "VNI"
 
@@ -231,7 +233,6 @@ def _convert(text: str, words: list[re.Match[str]], chart: _Chart) -> str | None
     return "".join(pieces) + text[end:]
 
 
-@functools.lru_cache(maxsize=16384)  # labels repeat in every report of a run
 def _detect(text: str) -> tuple[str, str] | None:
     if not _SUSPECT_LINE.search(text) or _NOT_SINGLE_BYTE.search(text):
         return None
@@ -244,11 +245,15 @@ def _detect(text: str) -> tuple[str, str] | None:
     return found[0] if len(found) == 1 else None
 
 
+# Labels and names repeat in every report of a run: each text is looked at once.
+_detected: Callable[[str], tuple[str, str] | None] = TextCache(_detect, 16384).__getitem__
+
+
 def detect_and_convert(text: str) -> tuple[str, str] | None:
     """(converted, encoding) when ``text`` is TCVN3 or VNI Vietnamese as it arrives from a cell
     typed with a .VnTime / VNI-Times font (each byte shown as a Windows-1252 character), else None.
     encoding is "TCVN3 (ABC)" or "VNI".  The rules are in this module's docstring."""
-    return None if text.isascii() else _detect(text)
+    return None if text.isascii() else _detected(text)
 
 
 def convert_workbook(workbook: WorkbookData) -> list[Issue]:
@@ -268,9 +273,9 @@ def convert_workbook(workbook: WorkbookData) -> list[Issue]:
         if type(value) is str and not value.isascii()
     }
     strings.update(name for name in workbook.sheets if not name.isascii())
-    conversions = {text: found for text in strings if (found := _detect(text))}
-    if not conversions:
+    if not any(map(_detected, strings)):  # looked up in C, text after text
         return []
+    conversions = {text: found for text in strings if (found := _detected(text))}
     issues: list[Issue] = []
     names: list[str] = []
     for name, sheet in workbook.sheets.items():

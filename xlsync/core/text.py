@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
+from typing import Any, Callable
 
 
 def normalize_text(value: object) -> str:
@@ -22,9 +22,6 @@ def _normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-# The labels, codes and names of a report repeat in every report of a run: each is normalised once
-# (a cached text costs a quarter of normalising it).
-_normalized = functools.lru_cache(maxsize=8192)(_normalize)
 
 
 def label_key(value: object) -> str:
@@ -34,19 +31,32 @@ def label_key(value: object) -> str:
     return normalize_text(value).casefold().rstrip(":").strip()
 
 
-class _TextKeys(dict):
-    """Each text's label key, computed once: labels and codes repeat in every report of a run."""
+class TextCache(dict):
+    """``compute(text)`` of each text, computed once; emptied when full (names and notes differ from report
+    to report).  Its ``__getitem__`` is the cached function: one lookup in C for a text seen before."""
 
-    def __missing__(self, text: str) -> str:
-        if len(self) >= _MAX_TEXT_KEYS:  # bounded: names and notes differ from report to report
+    def __init__(self, compute: Callable[[str], Any], size: int) -> None:
+        super().__init__()
+        self.compute, self.size = compute, size
+
+    def __missing__(self, text: str) -> Any:
+        if len(self) >= self.size:
             self.clear()
-        key = self[text] = _normalize(text).casefold().rstrip(":").strip()
-        return key
+        found = self[text] = self.compute(text)
+        return found
 
 
-_MAX_TEXT_KEYS = 16384
+# The labels, codes and names of a report repeat in every report of a run: each is normalised once
+# (a cached text costs a quarter of normalising it).
+_normalized: Callable[[str], str] = TextCache(_normalize, 16384).__getitem__
+
+
+def _text_key(text: str) -> str:
+    return _normalize(text).casefold().rstrip(":").strip()
+
+
 # label_key of a text (a str only): one lookup in C where label_key is two calls; for loops over cells.
-text_key = _TextKeys().__getitem__
+text_key: Callable[[str], str] = TextCache(_text_key, 16384).__getitem__
 
 
 def is_blank(value: object) -> bool:
