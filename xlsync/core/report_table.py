@@ -303,14 +303,15 @@ def _read_rows(sheet: Sheet, table: ReportTable, first: int, is_known_code: Call
                  if _is_coded(_code_text(sheet.cell(r, code_col)), is_known_code)), first - 1)
     where = {"file": table.file, "sheet": table.sheet}
     issues: list[Issue] = []
+    rows, keep = sheet.rows, table.rows.append  # looked up once, not per row
     for r in range(first, last + 1):
-        line = sheet.rows[r]
+        line = rows[r]
         width = len(line)
         code = _code_text(line[code_col] if code_col < width else None)
         raw = line[value_col] if value_col < width else None
         has_value = raw is not None and not (isinstance(raw, str) and not raw.strip())  # not is_blank(raw), inline
         if code and (has_value or _is_coded(code, is_known_code)):
-            table.rows.append((r, code, line))
+            keep((r, code, line))
         elif not code and has_value:
             issues.append(make_issue("unexpected-value", **where, cell=table.address(r, L.VALUE), value=raw))
         elif table.rows and all(is_blank(line[col]) for col in cols.values() if col < width):

@@ -139,8 +139,13 @@ _COLUMN_MARK = re.compile(rf"{_MARK}(?:\s*[=+\-*/x×:]\s*(?:{_MARK}|[0-9]+))*")
 def is_column_number_row(line: Sequence[Cell]) -> bool:
     """A row that only numbers the columns: ``(1) (2) (3)``, ``1 2 3`` (numbers or text), ``A B C 1 2``,
     with computed columns written ``(5)=(3)/(4)``."""
-    marks = [value for value in line if not is_blank(value)]
-    return len(marks) >= 3 and all(_is_column_mark(value) for value in marks)
+    marks = 0
+    for value in line:
+        if not is_blank(value):
+            if not _is_column_mark(value):
+                return False  # a data row ends here, at its first cell
+            marks += 1
+    return marks >= 3
 
 
 def _is_column_mark(value: Cell) -> bool:
