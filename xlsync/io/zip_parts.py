@@ -185,7 +185,8 @@ def stored_copy(archive: Archive, unpacked: Mapping[str, bytes]) -> bytes | None
             continue
         flags = info.flag_bits & _UTF8_NAME  # sizes are in the header: no data descriptor follows
         sizes = (info.CRC, len(body), len(body), len(info.raw_name))
-        chunks += (_NEW_LOCAL_HEADER.pack(b"PK\x03\x04", _VERSION, flags, 0, 0, _DOS_DATE, *sizes, 0), info.raw_name, body)
+        header = _NEW_LOCAL_HEADER.pack(b"PK\x03\x04", _VERSION, flags, 0, 0, _DOS_DATE, *sizes, 0)
+        chunks += (header, info.raw_name, body)
         directory += (_NEW_ENTRY.pack(b"PK\x01\x02", _VERSION, _VERSION, flags, 0, 0, _DOS_DATE, *sizes,
                                       0, 0, 0, 0, 0, offset), info.raw_name)
         offset += _LOCAL_HEADER + len(info.raw_name) + len(body)
