@@ -22,8 +22,6 @@ def _normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-
-
 def label_key(value: object) -> str:
     """How header labels and codes are compared: normalised and case-folded."""
     if isinstance(value, str):

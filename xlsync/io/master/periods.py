@@ -20,7 +20,7 @@ from xlsync.core.periods import Period
 from xlsync.core.plan import Comparison
 from xlsync.core.progress import IN_PROGRESS, RULE_EXPLAINED, Progress, ProgressRule, progress_of, shows_progress
 from xlsync.core.row_height import row_height
-from xlsync.core.submission import SUBMISSION_LABELS, Submission, Timeliness, submission_of
+from xlsync.core.submission import Submission, Timeliness, submission_of
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, write_figure
 from xlsync.io.xlsx_rows import Cell
 from xlsync.io.xlsx_style import Formats

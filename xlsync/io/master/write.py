@@ -36,13 +36,14 @@ from xlsync.core.numbers import FAIL, PASS
 from xlsync.core.plan import Comparison
 from xlsync.core.progress import shows_progress
 from xlsync.core.row_height import LINE_HEIGHT, row_height
+from xlsync.core.submission import SUBMISSION_LABELS
 from xlsync.io.atomic import atomic_path
 from xlsync.io.master.by_unit import FIRST_FIGURE_COL, FIRST_UNIT_ROW, write_by_unit
 from xlsync.io.master.cells import Columns, header, print_setup, ratio_formula, verdict_formula, verdict_text, \
     write_figure
 from xlsync.io.master.pages import break_above, chart_room, row_heights
-from xlsync.io.master.periods import SUBMISSION_LABELS, SUBMISSION_WIDTHS, SubmissionCells, deadline_line, \
-    submission_summary, submission_wrapped, submissions, write_period_progress
+from xlsync.io.master.periods import SUBMISSION_WIDTHS, SubmissionCells, deadline_line, submission_summary, \
+    submission_wrapped, submissions, write_period_progress
 from xlsync.io.xlsx_rows import EXCEL_COLUMNS, EXCEL_ROWS, RowSheet, user_text, user_texts
 from xlsync.io.xlsx_sheets import write_meta_sheet
 from xlsync.io.xlsx_style import FAIL_FILL, FAIL_FONT, FONT, PASS_FILL, PASS_FONT, Formats, write_text
