@@ -138,39 +138,10 @@ Record = tuple[str, dict[str, object]]
 # The header's last row, each label's column, the value column (None: no value is read), the records.
 Header = tuple[int, dict[str, int], "int | None", tuple[Record, ...]]
 
-_HEADERS: dict[tuple, Header] = {}  # every report of a run has the same header: read once, not per report
-_MAX_HEADERS = 256
-
 
 def _header(sheet: Sheet, header_row: int, columns: dict[str, int], period: str) -> Header:
-    """The header around ``header_row`` (``columns``: the labels found in it), read or found again."""
-    key = _header_key(sheet, header_row, columns, period)
-    if key is None:
-        return _read_header(sheet, header_row, columns, period)
-    if (found := _HEADERS.get(key)) is None:
-        if len(_HEADERS) >= _MAX_HEADERS:
-            _HEADERS.clear()
-        found = _HEADERS[key] = _read_header(sheet, header_row, columns, period)
-    return found
-
-
-def _header_key(sheet: Sheet, header_row: int, columns: dict[str, int], period: str) -> tuple | None:
-    """Everything :func:`_read_header` reads, or None when a cell of it is not text: 1, 1.0 and True are
-    equal keys but read as different words, so those headers are read each time."""
-    rows = sheet.rows
-    below = header_row + 1
-    # The row under the labels is read only when its Mã cell is blank (then it may hold sub-headers).
-    sub = rows[below] if below < len(rows) and is_blank(sheet.cell(below, columns.get(L.CODE, 0))) else None
-    above = rows[header_row - 1] if header_row > 0 else None
-    anchors = [sheet.cell(r0, c0) for r0, c0, _, _ in sheet.merged]  # group labels, merged titles
-    cells = [*(above or ()), *rows[header_row], *(sub or ()), *anchors]
-    if not all(value is None or type(value) is str for value in cells):
-        return None
-    return (header_row, tuple(columns.items()), period, sheet.merged, tuple(anchors), None if above is None
-            else tuple(above), tuple(rows[header_row]), None if sub is None else tuple(sub))
-
-
-def _read_header(sheet: Sheet, header_row: int, columns: dict[str, int], period: str) -> Header:
+    """The header around ``header_row`` (``columns``: the labels found in it): its last row, every label's
+    column, the value column and how it was chosen (the choice is made once per distinct header)."""
     labelled = dict(columns)
     band = header_band(sheet, header_row, labelled.get(L.CODE, 0))
     if any(label not in labelled for label in _ANCHORS):  # merged down, or written in the sub-header row
