@@ -25,10 +25,7 @@ def row_height(cells: Iterable[tuple[object, float]]) -> float | None:
     """Points a row needs for its wrapped cells, each (text, column width in characters); None: one line does."""
     lines = 1
     for text, width in cells:
-        # Text on one line (no line break), counted here: it spares a call per cell of a province's tables.
-        if type(text) is str and "\n" not in text:
-            if len(text) > width:  # len ≤ width ⇔ len ≤ the whole characters of width: one line
-                lines = max(lines, -(-len(text) // int(max(1.0, width))))
-        else:
+        # Short text without a line break is one line, settled without a call: most cells of a province's tables.
+        if type(text) is not str or "\n" in text or len(text) > width:
             lines = max(lines, text_lines(text, width))
     return lines * LINE_HEIGHT if lines > 1 else None
