@@ -27,7 +27,7 @@ from typing import Any, Iterable, Sequence
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from xlsync.io.xlsx_style import FORMULA_START
+from xlsync.io.xlsx_style import looks_like_formula
 
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
@@ -61,7 +61,7 @@ def user_texts(values: Iterable[object], fmt: Any, safe_fmt: Any) -> list[Cell]:
     cells = []
     for value in values:
         text = "" if value is None else normalize("NFC", str(value))
-        cells.append((text, safe_fmt if text.startswith(FORMULA_START) else fmt))
+        cells.append((text, safe_fmt if looks_like_formula(text) else fmt))
     return cells
 
 

@@ -110,7 +110,6 @@ class SubmissionCells:
             (found.days_late, self.integer) if found.days_late is not None else (None, text),
         ]
 
-
     def _deadline(self, deadline: date) -> Cell:
         cell = self._deadlines.get(deadline)
         if cell is None:
