@@ -10,11 +10,10 @@ process would give.
 from __future__ import annotations
 
 import importlib
-import operator
 import os
 import threading
 from dataclasses import fields
-from operator import attrgetter
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -233,7 +232,7 @@ def _packed_report(report: UnitReport, plan: Plan) -> tuple:
     codes, items = list(report.values), report.values.values()
     # A comprehension per field: reading the slots directly is faster than attrgetter here.
     elements: list | None = [value.element for value in items]
-    if all(map(operator.is_, map(plan.elements.get, codes), elements)):
+    if all(map(is_, map(plan.elements.get, codes), elements)):
         elements = None
     state[_VALUES_AT] = (codes, elements, [value.raw for value in items], [value.value for value in items],
                          [value.cell for value in items])
