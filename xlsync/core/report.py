@@ -84,7 +84,7 @@ def read_report(workbook: WorkbookData, plan: Plan) -> tuple[UnitReport | None, 
     if table is None:
         return report, issues
 
-    expected = lookups.expected(report.unit) if report.unit else {}
+    expected = lookups.expected(plan, report.unit) if report.unit else {}
     value_col = table.columns[ReportLabels.VALUE]
     note_col = table.columns[ReportLabels.NOTE]
     value_letter = column_letter(value_col)
@@ -167,10 +167,10 @@ class _Lookups:
     def is_known(self, code: str) -> bool:
         return self.element(code) is not None
 
-    def expected(self, unit: Unit) -> dict[str, DataElement]:
-        """The elements a unit of this type reports, by code, in plan order (as :meth:`Plan.elements_for`)."""
+    def expected(self, plan: Plan, unit: Unit) -> dict[str, DataElement]:
+        """:meth:`Plan.elements_for` the unit, by code: made once per unit type, not per report."""
         if unit.type not in self._by_type:
-            self._by_type[unit.type] = {e.code: e for e in self.elements.values() if e.is_reported_by(unit.type)}
+            self._by_type[unit.type] = {e.code: e for e in plan.elements_for(unit)}
         return self._by_type[unit.type]
 
 
